@@ -1,0 +1,258 @@
+// MirrorStore against the real fixture PostgreSQL: every field type round-trips
+// exactly, pages apply once, older copies never overwrite newer ones, deletes,
+// and schema evolution (add, widen, stale, column backfill).
+#include "schema/tableschema.h"
+#include "store/pgconnection.h"
+#include "sync/mirrorstore.h"
+#include "testpg.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace tether;
+
+class TestMirrorStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void everyTypeRoundTrips();
+    void olderCopyNeverOverwritesNewer();
+    void deletesAndRowCount();
+    void stateCommitsWithPage();
+    void schemaEvolution();
+    void bulkCsvPage();
+    void syncStatusView();
+
+private:
+    QString scalar(const QString &sql);
+    schema::TableSchema widgetTable(const QByteArray &extraFields = {});
+
+    store::PgConnection m_db;
+    std::unique_ptr<sync::MirrorStore> m_store;
+};
+
+static const QByteArray widgetFields = R"(
+    {"name":"Id","label":"Record ID","type":"id","length":18},
+    {"name":"Name","label":"Widget Name","type":"string","length":80},
+    {"name":"Notes__c","label":"Notes","type":"textarea","length":131072},
+    {"name":"Price__c","label":"Price","type":"currency","precision":18,"scale":2},
+    {"name":"Share__c","label":"Share","type":"percent","precision":5,"scale":2},
+    {"name":"Ratio__c","label":"Ratio","type":"double","precision":18,"scale":6},
+    {"name":"Count__c","label":"Count","type":"int"},
+    {"name":"Big__c","label":"Big","type":"long"},
+    {"name":"Active__c","label":"Active","type":"boolean"},
+    {"name":"Due__c","label":"Due","type":"date"},
+    {"name":"At__c","label":"At","type":"datetime"},
+    {"name":"Alarm__c","label":"Alarm","type":"time"},
+    {"name":"Colors__c","label":"Colors","type":"multipicklist","length":4099},
+    {"name":"Ship__c","label":"Ship","type":"address"},
+    {"name":"IsDeleted","label":"Deleted","type":"boolean"},
+    {"name":"SystemModstamp","label":"System Modstamp","type":"datetime"})";
+
+schema::TableSchema TestMirrorStore::widgetTable(const QByteArray &extraFields)
+{
+    const QByteArray json = R"({"name":"Widget__c","label":"Widget","custom":true,"fields":[)" + widgetFields +
+                            extraFields + "]}";
+    const auto object = schema::ObjectDescribe::fromJson(QJsonDocument::fromJson(json).object());
+    return schema::TableSchema::fromDescribe(object, QStringLiteral("salesforce"));
+}
+
+QString TestMirrorStore::scalar(const QString &sql)
+{
+    store::PgResult r = m_db.exec(sql);
+    if (!r.ok())
+        qWarning() << r.error().toString();
+    return r.value(0, 0);
+}
+
+void TestMirrorStore::initTestCase()
+{
+    QString why;
+    const QString info = test::createScratchDatabase(QStringLiteral("mirror_tests"), &why);
+    QVERIFY2(!info.isEmpty(), qPrintable(why));
+    QVERIFY(!m_db.open(info));
+    m_store = std::make_unique<sync::MirrorStore>(m_db, QStringLiteral("salesforce"));
+    const store::PgError error = m_store->ensureStateSchema();
+    QVERIFY2(!error, qPrintable(error.toString()));
+    QVERIFY(!m_store->ensureStateSchema()); // idempotent
+    QVERIFY(!m_store->prepareTable(widgetTable(), {}, nullptr));
+}
+
+void TestMirrorStore::everyTypeRoundTrips()
+{
+    const QByteArray page = R"({"totalSize":2,"done":true,"records":[
+      {"attributes":{"type":"Widget__c","url":"/services/data/v59.0/sobjects/Widget__c/a01000000000001AAA"},
+       "Id":"a01000000000001AAA","Name":"Zoë \"Quote\", comma","Notes__c":"line1\nline2\ttab \\ backslash 東京 🚀",
+       "Price__c":9999999999999999.99,"Share__c":-12.5,"Ratio__c":0.000001,"Count__c":-2147483648,
+       "Big__c":9007199254740993,"Active__c":true,"Due__c":"2024-02-29","At__c":"2024-05-20T20:49:32.123+0000",
+       "Alarm__c":"23:59:59.999Z","Colors__c":"Red;Green;Dark Blue",
+       "Ship__c":{"city":"Köln","country":"DE","geocodeAccuracy":null,"latitude":50.9375,"longitude":6.9603,"postalCode":"50667","state":null,"street":"Dom 1"},
+       "IsDeleted":false,"SystemModstamp":"2024-05-20T20:49:32.000+0000"},
+      {"attributes":{"type":"Widget__c"},"Id":"a01000000000002AAA","Name":"","Notes__c":null,"Price__c":null,
+       "Share__c":null,"Ratio__c":null,"Count__c":null,"Big__c":null,"Active__c":false,"Due__c":null,"At__c":null,
+       "Alarm__c":null,"Colors__c":null,"Ship__c":null,"IsDeleted":false,"SystemModstamp":"2024-05-20T20:49:33.000+0000"}]})";
+    const schema::TableSchema table = widgetTable();
+    const sync::QueryPage parsed = sync::pageFromQueryJson(page, table);
+    QVERIFY2(parsed.error.isEmpty(), qPrintable(parsed.error));
+    QCOMPARE(parsed.rowCount, 2);
+    QCOMPARE(parsed.maxWatermark, QStringLiteral("2024-05-20T20:49:33.000+0000"));
+    const sync::ApplyResult applied = m_store->applyPage(table, parsed, {});
+    QVERIFY2(!applied.error, qPrintable(applied.error.toString()));
+    QCOMPARE(applied.inserted, 2);
+
+    const QString w = QStringLiteral("FROM salesforce.widget__c WHERE id = 'a01000000000001AAA'");
+    QCOMPARE(scalar(QStringLiteral("SELECT name ") + w), QStringLiteral("Zoë \"Quote\", comma"));
+    QCOMPARE(scalar(QStringLiteral("SELECT notes__c ") + w), QStringLiteral("line1\nline2\ttab \\ backslash 東京 🚀"));
+    QCOMPARE(scalar(QStringLiteral("SELECT price__c::text ") + w), QStringLiteral("9999999999999999.99"));
+    QCOMPARE(scalar(QStringLiteral("SELECT share__c::text ") + w), QStringLiteral("-12.50"));
+    QCOMPARE(scalar(QStringLiteral("SELECT ratio__c::text ") + w), QStringLiteral("0.000001"));
+    QCOMPARE(scalar(QStringLiteral("SELECT count__c::text ") + w), QStringLiteral("-2147483648"));
+    QCOMPARE(scalar(QStringLiteral("SELECT big__c::text ") + w), QStringLiteral("9007199254740993"));
+    QCOMPARE(scalar(QStringLiteral("SELECT active__c::text ") + w), QStringLiteral("true"));
+    QCOMPARE(scalar(QStringLiteral("SELECT due__c::text ") + w), QStringLiteral("2024-02-29"));
+    QCOMPARE(scalar(QStringLiteral("SELECT to_char(at__c AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') ") + w),
+             QStringLiteral("2024-05-20 20:49:32.123"));
+    QCOMPARE(scalar(QStringLiteral("SELECT alarm__c::text ") + w), QStringLiteral("23:59:59.999"));
+    QCOMPARE(scalar(QStringLiteral("SELECT colors__c::text ") + w), QStringLiteral("{Red,Green,\"Dark Blue\"}"));
+    QCOMPARE(scalar(QStringLiteral("SELECT ship__c->>'city' ") + w), QStringLiteral("Köln"));
+    QCOMPARE(scalar(QStringLiteral("SELECT (ship__c->>'latitude')::numeric::text ") + w), QStringLiteral("50.9375"));
+
+    const QString n = QStringLiteral("FROM salesforce.widget__c WHERE id = 'a01000000000002AAA'");
+    QCOMPARE(scalar(QStringLiteral("SELECT num_nulls(name, notes__c, price__c, share__c, ratio__c, count__c, big__c, "
+                                   "due__c, at__c, alarm__c, colors__c, ship__c) ") + n),
+             QStringLiteral("12"));
+    QCOMPARE(scalar(QStringLiteral("SELECT active__c::text ") + n), QStringLiteral("false"));
+}
+
+void TestMirrorStore::olderCopyNeverOverwritesNewer()
+{
+    const schema::TableSchema table = widgetTable();
+    auto page = [&](const char *name, const char *stamp) {
+        return sync::pageFromQueryJson(QByteArray(R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000003AAA","Name":")") +
+                                           name + R"(","IsDeleted":false,"SystemModstamp":")" + stamp + R"("}]})",
+                                       table, {QStringLiteral("id"), QStringLiteral("name"),
+                                               QStringLiteral("isdeleted"), QStringLiteral("systemmodstamp")});
+    };
+    QCOMPARE(m_store->applyPage(table, page("v2", "2024-06-01T00:00:02.000+0000"), {}).inserted, 1);
+    const sync::ApplyResult older = m_store->applyPage(table, page("v1", "2024-06-01T00:00:01.000+0000"), {});
+    QVERIFY(!older.error);
+    QCOMPARE(older.updated, 0);
+    QCOMPARE(scalar(QStringLiteral("SELECT name FROM salesforce.widget__c WHERE id = 'a01000000000003AAA'")), QStringLiteral("v2"));
+    // Re-reading the same version (overlap window) changes nothing.
+    QCOMPARE(m_store->applyPage(table, page("v2", "2024-06-01T00:00:02.000+0000"), {}).updated, 0);
+    QCOMPARE(m_store->applyPage(table, page("v3", "2024-06-01T00:00:03.000+0000"), {}).updated, 1);
+    QCOMPARE(scalar(QStringLiteral("SELECT name FROM salesforce.widget__c WHERE id = 'a01000000000003AAA'")), QStringLiteral("v3"));
+}
+
+void TestMirrorStore::deletesAndRowCount()
+{
+    const schema::TableSchema table = widgetTable();
+    const qint64 before = scalar(QStringLiteral("SELECT count(*) FROM salesforce.widget__c")).toLongLong();
+    const sync::QueryPage page = sync::pageFromQueryJson(
+        R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000003AAA","IsDeleted":true,"SystemModstamp":"2024-06-01T00:00:04.000+0000"}]})",
+        table);
+    QCOMPARE(page.deletedIds, QStringList{QStringLiteral("a01000000000003AAA")});
+    QCOMPARE(m_store->applyPage(table, page, {}).deleted, 1);
+    const qint64 after = scalar(QStringLiteral("SELECT count(*) FROM salesforce.widget__c")).toLongLong();
+    QCOMPARE(after, before - 1);
+    // The maintained row count matches the real one.
+    QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).rowsInTable, after);
+}
+
+void TestMirrorStore::stateCommitsWithPage()
+{
+    const schema::TableSchema table = widgetTable();
+    // A page that fails (bad value for the column type) must not move the cursor.
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), {{QStringLiteral("backfill_last_id"), QStringLiteral("before")}}));
+    const sync::QueryPage bad = sync::pageFromQueryJson(
+        R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000009AAA","Count__c":"not a number","SystemModstamp":"2024-06-01T00:00:04.000+0000"}]})",
+        table);
+    const sync::ApplyResult failed = m_store->applyPage(table, bad, {{QStringLiteral("backfill_last_id"), QStringLiteral("after")}});
+    QVERIFY(failed.error);
+    QCOMPARE(failed.error.sqlState, QStringLiteral("22P02"));
+    QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).backfillLastId, QStringLiteral("before"));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.widget__c WHERE id = 'a01000000000009AAA'")), QStringLiteral("0"));
+
+    const sync::QueryPage good = sync::pageFromQueryJson(
+        R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000009AAA","Count__c":7,"SystemModstamp":"2024-06-01T00:00:04.000+0000"}]})",
+        table);
+    QVERIFY(!m_store->applyPage(table, good, {{QStringLiteral("backfill_last_id"), QStringLiteral("after")},
+                                              {QStringLiteral("+rows_done"), 1}}).error);
+    const sync::TableState state = m_store->loadState(QStringLiteral("Widget__c"));
+    QCOMPARE(state.backfillLastId, QStringLiteral("after"));
+    QVERIFY(state.pagesApplied >= 1);
+}
+
+void TestMirrorStore::schemaEvolution()
+{
+    // Salesforce widened Name to 120, added Weight__c, removed Ratio__c.
+    QByteArray fields = widgetFields;
+    fields.replace(R"("name":"Name","label":"Widget Name","type":"string","length":80)",
+                   R"("name":"Name","label":"Widget Name","type":"string","length":120)");
+    fields.replace(R"({"name":"Ratio__c","label":"Ratio","type":"double","precision":18,"scale":6},)", "");
+    const QByteArray json = R"({"name":"Widget__c","label":"Widget","fields":[)" + fields +
+                            R"(,{"name":"Weight__c","label":"Weight in kg","type":"double","precision":10,"scale":3}]})";
+    const schema::TableSchema table = schema::TableSchema::fromDescribe(
+        schema::ObjectDescribe::fromJson(QJsonDocument::fromJson(json).object()), QStringLiteral("salesforce"));
+
+    QList<schema::SchemaChange> applied;
+    const store::PgError error = m_store->prepareTable(table, {}, &applied);
+    QVERIFY2(!error, qPrintable(error.toString()));
+    QCOMPARE(applied.size(), 3);
+    QCOMPARE(scalar(QStringLiteral("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'salesforce.widget__c'::regclass AND attname = 'name'")),
+             QStringLiteral("character varying(120)"));
+                                  "(SELECT attnum FROM pg_attribute WHERE attrelid = 'salesforce.widget__c'::regclass AND attname = 'ratio__c'))"))
+                .startsWith(QStringLiteral("[stale]")));
+    QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).pendingColumns, QStringList{QStringLiteral("weight__c")});
+
+    // Column backfill touches only the new column and leaves other values alone.
+    const sync::QueryPage page = sync::pageFromQueryJson(
+        R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000001AAA","Weight__c":1234567.125}]})", table,
+        {QStringLiteral("id"), QStringLiteral("weight__c")});
+    const sync::ApplyResult result = m_store->applyPage(table, page, {{QStringLiteral("pending_columns"), QStringLiteral("{}")}}, true);
+    QVERIFY2(!result.error, qPrintable(result.error.toString()));
+    QCOMPARE(result.updated, 1);
+    QCOMPARE(scalar(QStringLiteral("SELECT weight__c::text || '|' || price__c::text FROM salesforce.widget__c WHERE id = 'a01000000000001AAA'")),
+             QStringLiteral("1234567.125|9999999999999999.99"));
+    QVERIFY(m_store->loadState(QStringLiteral("Widget__c")).pendingColumns.isEmpty());
+}
+
+void TestMirrorStore::bulkCsvPage()
+{
+    const schema::TableSchema table = widgetTable();
+    const QStringList fields{QStringLiteral("Id"), QStringLiteral("Name"), QStringLiteral("Colors__c"),
+                             QStringLiteral("Notes__c"), QStringLiteral("SystemModstamp")};
+    const QByteArray csv = "\"Id\",\"Name\",\"Colors__c\",\"Notes__c\",\"SystemModstamp\"\n"
+                           "\"a01000000000010AAA\",\"Bulk \"\"one\"\"\",\"A;B\",\"multi\nline\",\"2024-07-01T10:00:00.000Z\"\n"
+                           "\"a01000000000011AAA\",\"Bulk two\",\"\",\"\",\"2024-07-01T10:00:01.000Z\"\n";
+    const sync::QueryPage page = sync::pageFromBulkCsv(csv, table, fields);
+    QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+    const sync::ApplyResult result = m_store->applyPage(table, page, {});
+    QVERIFY2(!result.error, qPrintable(result.error.toString()));
+    QCOMPARE(result.inserted, 2);
+    QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || colors__c::text || '|' || notes__c FROM salesforce.widget__c WHERE id = 'a01000000000010AAA'")),
+             QStringLiteral("Bulk \"one\"|{A,B}|multi\nline"));
+    QCOMPARE(scalar(QStringLiteral("SELECT num_nulls(colors__c, notes__c) FROM salesforce.widget__c WHERE id = 'a01000000000011AAA'")),
+             QStringLiteral("2"));
+
+    QVERIFY(!sync::pageFromBulkCsv("\"Id\",\"Wrong\"\n", table, {QStringLiteral("Id"), QStringLiteral("Name")}).error.isEmpty());
+}
+
+void TestMirrorStore::syncStatusView()
+{
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"),
+                                  {{QStringLiteral("phase"), QStringLiteral("polling")},
+                                   {QStringLiteral("last_error"), QStringLiteral("Salesforce was unavailable; retrying.")}}));
+    store::PgResult r = m_db.exec(QStringLiteral("SELECT object, table_name, phase, rows_in_table, last_error FROM tether.sync_status WHERE object = 'Widget__c'"));
+    QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    QCOMPARE(r.rowCount(), 1);
+    QCOMPARE(r.value(0, 1), QStringLiteral("salesforce.widget__c"));
+    QCOMPARE(r.value(0, 2), QStringLiteral("polling"));
+    QCOMPARE(r.toInt64(0, 3), scalar(QStringLiteral("SELECT count(*) FROM salesforce.widget__c")).toLongLong());
+    QCOMPARE(r.value(0, 4), QStringLiteral("Salesforce was unavailable; retrying."));
+}
+
+QTEST_GUILESS_MAIN(TestMirrorStore)
+#include "tst_mirrorstore.moc"
