@@ -24,7 +24,8 @@ struct TableSchema
 
     const ColumnSpec *column(const QString &name) const;
     QString qualifiedName() const; // "salesforce"."account"
-    QStringList fieldNames() const; // Salesforce spellings, for SOQL
+    QStringList fieldNames() const; // queried fields (not derived ones), for SOQL
+    QStringList queriedColumns() const; // their column names
     // Field names Bulk API 2.0 can serve; empty when it can serve all of them.
     QStringList fieldsBulkCannotServe() const;
 

@@ -31,6 +31,11 @@ struct ColumnSpec
     QString excludedReason;
     // Bulk API 2.0 cannot return compound fields (address, location) or base64.
     bool bulkCompatible = true;
+    // Compound fields are not queried: Tether builds their JSON from their
+    // component columns (BillingCity, ...) in the upsert, which works the same
+    // for REST and Bulk pages. Key -> component column (empty: always null).
+    QList<QPair<QString, QString>> derivedFrom;
+    bool isDerived() const { return !derivedFrom.isEmpty(); }
 
     bool operator==(const ColumnSpec &) const = default;
 };

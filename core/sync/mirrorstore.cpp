@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS tether.sync_state (
     watermark              timestamptz,
     last_poll_at           timestamptz,
     last_change_at         timestamptz,
-    api_calls              bigint NOT NULL DEFAULT 0,
+    api_calls              numeric(14,2) NOT NULL DEFAULT 0,
     pages_applied          bigint NOT NULL DEFAULT 0,
     pending_columns        text[] NOT NULL DEFAULT '{}',
     describe_last_modified text,
@@ -68,6 +68,31 @@ QString castExpression(const schema::ColumnSpec &column, const QString &source)
     if (column.conversion == schema::Conversion::SplitSemicolon)
         return QStringLiteral("string_to_array(%1, ';')").arg(source);
     return QStringLiteral("CAST(%1 AS %2)").arg(source, column.pgType);
+}
+
+// The JSON object Salesforce returns for a compound field, built from the
+// staged component values; NULL when every component is empty.
+QString compoundExpression(const schema::TableSchema &table, const schema::ColumnSpec &compound,
+                           const QStringList &staged)
+{
+    QStringList pairs;
+    QStringList present;
+    for (const auto &[key, componentColumn] : compound.derivedFrom) {
+        QString value = QStringLiteral("NULL::text");
+        if (!componentColumn.isEmpty() && staged.contains(componentColumn)) {
+            const QString source = QStringLiteral("s.") + quoteIdent(componentColumn);
+            const schema::ColumnSpec *component = table.column(componentColumn);
+            const bool numeric = component && (component->pgType.startsWith(QLatin1String("numeric")) ||
+                                               component->pgType == QLatin1String("double precision"));
+            value = numeric ? QStringLiteral("CAST(%1 AS numeric)").arg(source) : source;
+            present << source;
+        }
+        pairs << schema::sqlLiteral(key) << value;
+    }
+    if (present.isEmpty())
+        return QStringLiteral("NULL::jsonb");
+    return QStringLiteral("CASE WHEN num_nonnulls(%1) = 0 THEN NULL ELSE jsonb_build_object(%2) END")
+        .arg(present.join(QStringLiteral(", ")), pairs.join(QStringLiteral(", ")));
 }
 
 QDateTime toDateTime(const PgResult &r, int column)
@@ -184,7 +209,7 @@ TableState MirrorStore::loadState(const QString &objectName)
     state.rowsInTable = r.toInt64(0, 9);
     state.watermark = toDateTime(r, 10);
     state.lastPollAt = toDateTime(r, 11);
-    state.apiCalls = r.toInt64(0, 12);
+    state.apiCalls = r.value(0, 12).toDouble();
     state.pagesApplied = r.toInt64(0, 13);
     state.lastError = r.value(0, 14);
     state.describeLastModified = r.value(0, 15);
@@ -268,10 +293,23 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
 
         QStringList selects;
         QStringList assignments;
+        QStringList targetColumns = page.columns;
         for (const QString &name : page.columns) {
             const schema::ColumnSpec *column = table.column(name);
             const QString source = QStringLiteral("s.") + quoteIdent(name);
             selects << (column ? castExpression(*column, source) : source);
+        }
+        if (!columnsOnly) {
+            for (const schema::ColumnSpec &column : table.columns) {
+                if (column.isDerived() && !page.columns.contains(column.name)) {
+                    targetColumns << column.name;
+                    selects << compoundExpression(table, column, page.columns);
+                }
+            }
+        }
+        QStringList quotedTargets;
+        for (const QString &name : std::as_const(targetColumns)) {
+            quotedTargets << quoteIdent(name);
             if (name != QLatin1String("id"))
                 assignments << QStringLiteral("%1 = EXCLUDED.%1").arg(quoteIdent(name));
         }
@@ -283,8 +321,13 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
                 if (page.columns[i] != QLatin1String("id"))
                     sets << QStringLiteral("%1 = %2").arg(quoteIdent(page.columns[i]), selects[i]);
             }
-            applied = m_db.exec(QStringLiteral("UPDATE %1 t SET %2 FROM %3 s WHERE t.id = s.id")
-                                    .arg(target, sets.join(QStringLiteral(", ")), quoteIdent(staging)));
+            // A poll may already have written a newer version of the record.
+            QString guard;
+            const QString wm = table.watermarkField.toLower();
+            if (!wm.isEmpty() && page.columns.contains(wm))
+                guard = QStringLiteral(" AND (t.%1 IS NULL OR t.%1 <= CAST(s.%1 AS timestamptz))").arg(quoteIdent(wm));
+            applied = m_db.exec(QStringLiteral("UPDATE %1 t SET %2 FROM %3 s WHERE t.id = s.id%4")
+                                    .arg(target, sets.join(QStringLiteral(", ")), quoteIdent(staging), guard));
             result.updated = applied.affectedRows();
         } else {
             // Never let an older copy of a record overwrite a newer one (pages
@@ -302,7 +345,7 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
             applied = m_db.exec(
                 QStringLiteral("INSERT INTO %1 AS t (%2) SELECT DISTINCT ON (s.id) %3 FROM %4 s ORDER BY %5 "
                                "ON CONFLICT (id) DO UPDATE SET %6%7 RETURNING (xmax = 0)")
-                    .arg(target, columnList, selects.join(QStringLiteral(", ")), quoteIdent(staging), order,
+                    .arg(target, quotedTargets.join(QStringLiteral(", ")), selects.join(QStringLiteral(", ")), quoteIdent(staging), order,
                          assignments.isEmpty() ? QStringLiteral("id = EXCLUDED.id") : assignments.join(QStringLiteral(", ")),
                          guard));
             for (int row = 0; row < applied.rowCount(); ++row) {
@@ -338,15 +381,22 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
 }
 
 ApplyResult MirrorStore::removeRowsNotIn(const schema::TableSchema &table, const QStringList &liveIds,
-                                         const QVariantMap &stateUpdate)
+                                         const QDateTime &changedBefore, const QVariantMap &stateUpdate)
 {
     ApplyResult result;
     store::Transaction tx(m_db);
     if ((result.error = tx.beginError()))
         return result;
+    // Rows that changed after the Id scan began may be missing from it only
+    // because they are new; they stay.
+    QString guard;
+    QVariantList params{QStringLiteral("{%1}").arg(liveIds.join(u','))};
+    if (!table.watermarkField.isEmpty() && changedBefore.isValid()) {
+        guard = QStringLiteral(" AND %1 < $2").arg(quoteIdent(table.watermarkField.toLower()));
+        params << changedBefore.toUTC().toString(Qt::ISODateWithMs);
+    }
     PgResult deleted = m_db.exec(
-        QStringLiteral("DELETE FROM %1 WHERE NOT (id = ANY($1::varchar[]))").arg(table.qualifiedName()),
-        {QStringLiteral("{%1}").arg(liveIds.join(u','))});
+        QStringLiteral("DELETE FROM %1 WHERE NOT (id = ANY($1::varchar[]))%2").arg(table.qualifiedName(), guard), params);
     if (!deleted.ok()) {
         result.error = deleted.error();
         return result;

@@ -30,7 +30,7 @@ struct TableState
     qint64 rowsInTable = 0;
     QDateTime watermark;
     QDateTime lastPollAt;
-    qint64 apiCalls = 0;
+    double apiCalls = 0;
     qint64 pagesApplied = 0;
     QString lastError;
     QString describeLastModified;
@@ -70,9 +70,10 @@ public:
     ApplyResult applyPage(const schema::TableSchema &table, const QueryPage &page,
                           const QVariantMap &stateUpdate, bool columnsOnly = false);
 
-    // Deletes local rows whose Id is not in `liveIds` (hard-delete reconciliation).
+    // Deletes local rows whose Id is not in `liveIds` (hard-delete
+    // reconciliation), sparing rows changed at or after `changedBefore`.
     ApplyResult removeRowsNotIn(const schema::TableSchema &table, const QStringList &liveIds,
-                                const QVariantMap &stateUpdate);
+                                const QDateTime &changedBefore, const QVariantMap &stateUpdate);
 
     // Every Id in the mirror table, sorted.
     QStringList localIds(const schema::TableSchema &table, store::PgError *error);
