@@ -47,7 +47,8 @@ public:
 
     using DoneCallback = std::function<void(const SalesforceError &)>;
 
-    // Headless logins. `done` runs on `context`'s thread.
+    // Headless logins. `done` runs on `context`'s thread. Callable from any
+    // thread; the network work happens on this object's thread.
     void loginWithRefreshToken(const QString &refreshToken, QObject *context, DoneCallback done);
     void loginWithClientCredentials(QObject *context, DoneCallback done);
 
@@ -57,7 +58,8 @@ public:
     void refreshAccessToken(const QString &staleToken, QObject *context, DoneCallback done);
 
     // Revokes the refresh token (or the access token if there is none), deletes
-    // it from `store` (may be null) and forgets everything. Local state is cleared
+    // it from `store` (may be null; must live in this object's thread) and
+    // forgets everything. Local state is cleared
     // even when revoking fails; the error says so.
     void logout(TokenStore *store, QObject *context, DoneCallback done);
 
@@ -73,12 +75,15 @@ signals:
 private:
     struct Waiter
     {
-        QPointer<QObject> context;
+        QObject *context;
         DoneCallback done;
+        QMetaObject::Connection onDestroyed;
     };
+    void addWaiterLocked(QObject *context, DoneCallback done);
+    void postLocked(const Waiter &w, const SalesforceError &error); // m_mutex held
+    void kickRenewal();
     void startRenewal(); // runs in this object's thread
     void finishRenewal(const TokenResponse &response);
-    void deliver(const Waiter &w, const SalesforceError &error);
 
     mutable QMutex m_mutex;
     OrgConnection m_conn;

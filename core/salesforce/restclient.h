@@ -26,7 +26,6 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QUrlQuery>
 #include <functional>
 
 class QNetworkAccessManager;
@@ -47,7 +46,7 @@ struct ApiRequest
     // "/services/..." is taken relative to the instance URL; anything else
     // relative to the data path, e.g. "sobjects/Account/describe".
     QString path;
-    QUrlQuery query;
+    QList<QPair<QString, QString>> query; // decoded names and values; encoded when sent
     QByteArray body;
     QByteArray contentType = "application/json";
     QList<QPair<QByteArray, QByteArray>> headers; // extra request headers
