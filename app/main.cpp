@@ -1,17 +1,19 @@
-// Entry point: parses the command line, then either runs the engine without a
-// window (--headless) or opens the main window.
+// Entry point: parses the command line, then runs the engine without a window
+// (--headless) or opens the main window. Demo mode adds tether-sim and a
+// managed PostgreSQL cluster.
+#include "enginerunner.h"
 #include "logging.h"
 #include "mainwindow.h"
 #include "signalwatcher.h"
-#include "store/localcluster.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QStandardPaths>
-#include <unistd.h>
+#include <QTextStream>
 #include <cstring>
 #include <memory>
+#include <unistd.h>
 
 namespace {
 
@@ -35,6 +37,8 @@ QString defaultDataDir()
     return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
 }
 
+QString tr(const char *text) { return QCoreApplication::translate("main", text); }
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -49,28 +53,73 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Tether"));
     QCoreApplication::setApplicationName(QStringLiteral("tether"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TETHER_VERSION));
+    if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
+        qSetMessagePattern(QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "Mirrors a Salesforce org into PostgreSQL and writes back through a "
-                "Postgres wire-protocol proxy."));
+    parser.setApplicationDescription(
+        tr("Mirrors a Salesforce org into PostgreSQL and writes back through a Postgres wire-protocol proxy."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption headlessOption(
-        QStringLiteral("headless"),
-        QCoreApplication::translate("main", "Run the sync engine without a window."));
-    parser.addOption(headlessOption);
-    const QCommandLineOption demoOption(
-        QStringLiteral("demo"),
-        QCoreApplication::translate("main", "Demo mode: run against tether-sim and a managed local "
-                                            "PostgreSQL cluster."));
-    parser.addOption(demoOption);
-    const QCommandLineOption dataDirOption(
-        QStringLiteral("data-dir"),
-        QCoreApplication::translate("main", "Directory for Tether's managed PostgreSQL cluster."),
-        QCoreApplication::translate("main", "path"), defaultDataDir());
-    parser.addOption(dataDirOption);
+    const QCommandLineOption headlessOption(QStringLiteral("headless"), tr("Run the sync engine without a window."));
+    const QCommandLineOption demoOption(QStringLiteral("demo"),
+                                        tr("Demo mode: sync a local simulated Salesforce org (tether-sim) into a "
+                                           "managed local PostgreSQL cluster."));
+    const QCommandLineOption demoScaleOption(QStringLiteral("demo-scale"),
+                                             tr("Size of the demo org; 1 = 100,000 Accounts, 300,000 Contacts, "
+                                                "50,000 Opportunities and more (default 1)."),
+                                             tr("factor"), QStringLiteral("1"));
+    const QCommandLineOption dataDirOption(QStringLiteral("data-dir"),
+                                           tr("Directory for Tether's managed PostgreSQL cluster and demo org."),
+                                           tr("path"), defaultDataDir());
+    const QCommandLineOption databaseOption(QStringLiteral("database"),
+                                            tr("Sync into this PostgreSQL server (libpq connection string or URI) "
+                                               "instead of the managed local cluster."),
+                                            tr("conninfo"));
+    const QCommandLineOption schemaOption(QStringLiteral("schema"), tr("Schema for the mirrored tables (default salesforce)."),
+                                          tr("name"), QStringLiteral("salesforce"));
+    const QCommandLineOption objectsOption(QStringLiteral("objects"),
+                                           tr("Comma-separated Salesforce objects to sync (default: Account, Contact, "
+                                              "Lead, Opportunity, User, Product2 and every custom object)."),
+                                           tr("list"));
+    const QCommandLineOption loginOption(QStringLiteral("login-url"),
+                                         tr("Salesforce login host: production, sandbox, or your My Domain URL."),
+                                         tr("url"), QStringLiteral("production"));
+    const QCommandLineOption clientIdOption(QStringLiteral("client-id"), tr("Connected app consumer key."), tr("id"));
+    const QCommandLineOption clientSecretOption(
+        QStringLiteral("client-secret"),
+        tr("Connected app consumer secret (client credentials flow); also read from TETHER_SF_CLIENT_SECRET."),
+        tr("secret"));
+    const QCommandLineOption refreshTokenOption(
+        QStringLiteral("refresh-token-file"),
+        tr("File (mode 0600) holding a refresh token; also read from TETHER_SF_REFRESH_TOKEN."), tr("path"));
+    const QCommandLineOption rateOption(QStringLiteral("rate"),
+                                        tr("Salesforce API requests per second (default: saved setting, else 1 per 3 s)."),
+                                        tr("n"));
+    for (const QCommandLineOption *option :
+         {&headlessOption, &demoOption, &demoScaleOption, &dataDirOption, &databaseOption, &schemaOption,
+          &objectsOption, &loginOption, &clientIdOption, &clientSecretOption, &refreshTokenOption, &rateOption})
+        parser.addOption(*option);
     parser.process(*app);
+
+    RunOptions options;
+    options.demo = parser.isSet(demoOption);
+    options.demoScale = parser.value(demoScaleOption).toDouble();
+    options.dataDir = parser.value(dataDirOption);
+    options.database = parser.value(databaseOption);
+    options.schema = parser.value(schemaOption);
+    if (parser.isSet(objectsOption))
+        options.objects = parser.value(objectsOption).split(u',', Qt::SkipEmptyParts);
+    options.loginHost = parser.value(loginOption);
+    options.clientId = parser.value(clientIdOption);
+    options.clientSecret = parser.value(clientSecretOption);
+    options.refreshTokenFile = parser.value(refreshTokenOption);
+    options.requestsPerSecond = parser.value(rateOption).toDouble();
+    if (options.demoScale <= 0) {
+        QTextStream(stderr) << tr("--demo-scale must be a positive number.") << Qt::endl;
+        return 2;
+    }
+    const bool hasLogin = options.demo || !options.clientId.isEmpty();
 
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, app.get(), [](int signalNumber) {
@@ -78,16 +127,20 @@ int main(int argc, char **argv)
         QCoreApplication::quit();
     });
 
-    std::unique_ptr<tether::store::LocalCluster> cluster;
-    if (parser.isSet(demoOption)) {
-        cluster = std::make_unique<tether::store::LocalCluster>(tether::store::LocalCluster::Options{
-            parser.value(dataDirOption) + QStringLiteral("/postgres"), false, 0});
-        QString error;
-        if (!cluster->start(&error)) {
-            qCCritical(lcApp).noquote() << error;
-            return 1;
-        }
-        qCInfo(lcApp).noquote() << "managed PostgreSQL ready:" << cluster->connectionString();
+    std::unique_ptr<EngineRunner> runner;
+    int exitCode = 0;
+    if (parser.isSet(headlessOption) && !hasLogin) {
+        QTextStream(stderr) << tr("Nothing to sync: no Salesforce org was given. Pass --client-id with --client-secret "
+                                  "or a refresh token (see --help), or try --demo.")
+                            << Qt::endl;
+        return 2;
+    }
+    if (hasLogin) {
+        runner = std::make_unique<EngineRunner>(options);
+        QObject::connect(runner.get(), &EngineRunner::failed, app.get(), [&exitCode] {
+            exitCode = 1;
+            QCoreApplication::quit();
+        });
     }
 
     std::unique_ptr<tether::ui::MainWindow> window;
@@ -97,12 +150,11 @@ int main(int argc, char **argv)
         window = std::make_unique<tether::ui::MainWindow>();
         window->show();
     }
+    if (runner)
+        QMetaObject::invokeMethod(runner.get(), &EngineRunner::start, Qt::QueuedConnection);
     const int status = app->exec();
-    if (cluster) {
-        QString error;
-        if (!cluster->stop(&error))
-            qCWarning(lcApp).noquote() << error;
-    }
+    if (runner)
+        runner->stop();
     qCInfo(lcApp) << "stopped cleanly";
-    return status;
+    return exitCode ? exitCode : status;
 }

@@ -1,0 +1,73 @@
+#include "sync/syncservice.h"
+
+#include "logging.h"
+#include "salesforce/restclient.h"
+
+namespace tether::sync {
+
+SyncService::SyncService(salesforce::OrgSession *session, salesforce::RateLimiter *limiter,
+                         salesforce::ApiBudget *budget, SyncConfig config, QObject *parent)
+    : QObject(parent), m_session(session), m_limiter(limiter), m_budget(budget), m_config(std::move(config))
+{
+    qRegisterMetaType<tether::sync::TableStatus>();
+    m_thread.setObjectName(QStringLiteral("tether-sync"));
+}
+
+SyncService::~SyncService() { stop(); }
+
+void SyncService::start()
+{
+    if (m_thread.isRunning())
+        return;
+    m_thread.start();
+    m_context = new QObject;
+    m_context->moveToThread(&m_thread);
+    // Client and engine are created inside the worker so that their sockets,
+    // timers and database connection belong to it.
+    QMetaObject::invokeMethod(m_context, [this] {
+        auto *client = new salesforce::RestClient(m_session, m_limiter, m_budget, m_context);
+        m_engine = new SyncEngine(client, m_config, m_context);
+        connect(m_engine, &SyncEngine::tableStatusChanged, this, &SyncService::tableStatusChanged);
+        connect(m_engine, &SyncEngine::backfillCompleted, this, &SyncService::backfillCompleted);
+        connect(m_engine, &SyncEngine::pollApplied, this, &SyncService::pollApplied);
+        connect(m_engine, &SyncEngine::reconciled, this, &SyncService::reconciled);
+        connect(m_engine, &SyncEngine::caughtUp, this, &SyncService::caughtUp);
+        connect(m_engine, &SyncEngine::fatalError, this, &SyncService::fatalError);
+        m_engine->start();
+    });
+}
+
+void SyncService::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    QObject *context = m_context;
+    QMetaObject::invokeMethod(
+        context,
+        [this, context] {
+            if (m_engine)
+                m_engine->stop();
+            m_engine = nullptr;
+            delete context; // client and engine go with it, in their own thread
+        },
+        Qt::BlockingQueuedConnection);
+    m_context = nullptr;
+    m_thread.quit();
+    m_thread.wait();
+    qCInfo(lcSync) << "sync worker joined";
+    emit stopped();
+}
+
+void SyncService::reconcileNow()
+{
+    if (m_context)
+        QMetaObject::invokeMethod(m_context, [this] { if (m_engine) m_engine->reconcileNow(); });
+}
+
+void SyncService::describeNow()
+{
+    if (m_context)
+        QMetaObject::invokeMethod(m_context, [this] { if (m_engine) m_engine->describeNow(); });
+}
+
+} // namespace tether::sync
