@@ -13,6 +13,10 @@ QUrl sandbox() { return QUrl(QStringLiteral("https://test.salesforce.com")); }
 QUrl fromText(const QString &text, QString *why)
 {
     QString t = text.trimmed();
+    if (t.compare(QLatin1String("production"), Qt::CaseInsensitive) == 0 || t.isEmpty())
+        return production();
+    if (t.compare(QLatin1String("sandbox"), Qt::CaseInsensitive) == 0)
+        return sandbox();
     if (!t.contains(QLatin1String("://")))
         t.prepend(QStringLiteral("https://"));
     QUrl url(t, QUrl::StrictMode);

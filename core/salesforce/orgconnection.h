@@ -14,7 +14,7 @@ namespace tether::salesforce {
 namespace LoginHost {
 QUrl production(); // https://login.salesforce.com
 QUrl sandbox();    // https://test.salesforce.com
-// Accepts "acme.my.salesforce.com", "https://acme.my.salesforce.com/" or a
+// Accepts "production" (or empty), "sandbox", "acme.my.salesforce.com", "https://acme.my.salesforce.com/" or a
 // full URL (http allowed only for loopback hosts, i.e. the simulator). Returns an
 // invalid QUrl and a sentence in `why` when the text is not a usable host.
 QUrl fromText(const QString &text, QString *why = nullptr);

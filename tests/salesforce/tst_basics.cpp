@@ -121,6 +121,8 @@ void TestBasics::loginHosts()
 {
     QCOMPARE(LoginHost::production().toString(), QStringLiteral("https://login.salesforce.com"));
     QCOMPARE(LoginHost::sandbox().toString(), QStringLiteral("https://test.salesforce.com"));
+    QCOMPARE(LoginHost::fromText(QStringLiteral("production")), LoginHost::production());
+    QCOMPARE(LoginHost::fromText(QStringLiteral("Sandbox")), LoginHost::sandbox());
     QCOMPARE(LoginHost::fromText(QStringLiteral("acme.my.salesforce.com")).toString(),
              QStringLiteral("https://acme.my.salesforce.com"));
     QCOMPARE(LoginHost::fromText(QStringLiteral("https://acme.my.salesforce.com/some/path")).toString(),
