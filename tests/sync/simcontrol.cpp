@@ -1,0 +1,111 @@
+#include "simcontrol.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QUrlQuery>
+
+namespace tether::test {
+
+SimControl::SimControl(QUrl baseUrl, QByteArray accessToken)
+    : m_baseUrl(std::move(baseUrl)), m_token(std::move(accessToken))
+{
+}
+
+SimControl::Reply SimControl::request(const QByteArray &method, const QString &path, const QByteArray &body,
+                                      const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QUrl url = m_baseUrl;
+    const qsizetype q = path.indexOf(u'?');
+    url.setPath(q < 0 ? path : path.left(q));
+    if (q >= 0)
+        url.setQuery(path.mid(q + 1), QUrl::TolerantMode);
+    QNetworkRequest req(url);
+    req.setRawHeader("Authorization", "Bearer " + m_token);
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    for (const auto &[name, value] : headers)
+        req.setRawHeader(name, value);
+    QNetworkReply *reply = m_nam.sendCustomRequest(req, method, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(60000);
+    Reply result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    reply->deleteLater();
+    return result;
+}
+
+SimControl::Reply SimControl::control(const QByteArray &method, const QString &path, const QJsonDocument &body)
+{
+    return request(method, path, body.isNull() ? QByteArray() : body.toJson(QJsonDocument::Compact));
+}
+
+QList<QByteArray> SimControl::queryAllPages(const QString &soql, bool includeDeleted)
+{
+    QList<QByteArray> pages;
+    QString next = dataPath() + (includeDeleted ? QStringLiteral("/queryAll?q=") : QStringLiteral("/query?q=")) +
+                   QString::fromLatin1(QUrl::toPercentEncoding(soql));
+    while (!next.isEmpty()) {
+        const Reply reply = request("GET", next, {}, {{"Sforce-Query-Options", "batchSize=2000"}});
+        if (reply.status != 200) {
+            qWarning("query failed: %d %s", reply.status, reply.body.constData());
+            return {};
+        }
+        pages << reply.body;
+        next = reply.json().object().value(QLatin1String("nextRecordsUrl")).toString();
+    }
+    return pages;
+}
+
+QString SimControl::create(const QString &object, const QJsonObject &fields)
+{
+    const Reply reply = control("POST", QStringLiteral("/__sim/records/") + object, QJsonDocument(fields));
+    if (reply.status != 201)
+        qWarning("create failed: %d %s", reply.status, reply.body.constData());
+    return reply.json().object().value(QLatin1String("id")).toString();
+}
+
+bool SimControl::update(const QString &object, const QString &id, const QJsonObject &fields)
+{
+    const Reply reply = control("PATCH", QStringLiteral("/__sim/records/%1/%2").arg(object, id), QJsonDocument(fields));
+    if (reply.status != 200)
+        qWarning("update failed: %d %s", reply.status, reply.body.constData());
+    return reply.status == 200;
+}
+
+bool SimControl::remove(const QString &object, const QString &id)
+{
+    const Reply reply = control("DELETE", QStringLiteral("/__sim/records/%1/%2").arg(object, id));
+    return reply.status == 200;
+}
+
+bool SimControl::purge(const QStringList &ids)
+{
+    const Reply reply = control("POST", QStringLiteral("/__sim/purge"),
+                                QJsonDocument(QJsonObject{{QStringLiteral("ids"), QJsonArray::fromStringList(ids)}}));
+    return reply.status == 200 && reply.json().object().value(QLatin1String("purged")).toInt() == ids.size();
+}
+
+bool SimControl::addField(const QString &object, const QJsonObject &field)
+{
+    const Reply reply = control("POST", QStringLiteral("/__sim/fields/") + object, QJsonDocument(field));
+    if (reply.status != 201)
+        qWarning("addField failed: %d %s", reply.status, reply.body.constData());
+    return reply.status == 201;
+}
+
+int SimControl::addFault(const QJsonObject &fault)
+{
+    const Reply reply = control("POST", QStringLiteral("/__sim/faults"), QJsonDocument(fault));
+    if (reply.status != 201)
+        qWarning("addFault failed: %d %s", reply.status, reply.body.constData());
+    return reply.json().object().value(QLatin1String("id")).toInt();
+}
+
+bool SimControl::clearFaults() { return control("DELETE", QStringLiteral("/__sim/faults")).status == 200; }
+
+QJsonObject SimControl::stats() { return control("GET", QStringLiteral("/__sim/stats")).json().object(); }
+
+} // namespace tether::test
