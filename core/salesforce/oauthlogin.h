@@ -36,12 +36,13 @@ public:
     explicit OAuthLogin(const OrgConnection &conn, QObject *parent = nullptr);
     ~OAuthLogin() override;
 
-    // The connected app's callback must match exactly, port included; Salesforce
-    // desktop apps usually register http://localhost:<port>/callback. Port 0
-    // picks a free one (fine for tether-sim, which accepts any loopback port).
-    void setRedirectPort(quint16 port);
+    // The connected app's callback must match exactly, port included. The
+    // default, http://localhost:1717/OauthRedirect, is the Salesforce CLI's
+    // convention and is registered in tether-sim's default app. Port 0 picks a
+    // free port (only useful when the app accepts any loopback port).
+    void setRedirectPort(quint16 port);        // default 1717
     void setRedirectHost(const QString &host); // "localhost" (default) or "127.0.0.1"
-    void setCallbackPath(const QString &path); // default "/callback"
+    void setCallbackPath(const QString &path); // default "/OauthRedirect"
     void setScopes(const QStringList &scopes); // default "api refresh_token"
     void setTimeoutMs(int ms);                 // default 5 minutes
     // False: do not call QDesktopServices, only emit authorizationUrlReady
@@ -73,9 +74,9 @@ private:
     QTcpServer *m_server = nullptr;
     QTimer *m_timeout = nullptr;
     TokenEndpoint *m_endpoint = nullptr;
-    quint16 m_port = 0;
+    quint16 m_port = 1717;
     QString m_host = QStringLiteral("localhost");
-    QString m_path = QStringLiteral("/callback");
+    QString m_path = QStringLiteral("/OauthRedirect");
     QStringList m_scopes{QStringLiteral("api"), QStringLiteral("refresh_token")};
     int m_timeoutMs = 5 * 60 * 1000;
     bool m_openBrowser = true;
