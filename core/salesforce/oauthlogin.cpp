@@ -26,7 +26,7 @@ QByteArray randomBase64Url(int bytes)
 
 SalesforceError loginError(const QString &code, const QString &message)
 {
-    return SalesforceError::make(SalesforceError::Kind::LoginRequired, message, code);
+    return SalesforceError::make(SalesforceError::Kind::LoginFailed, message, code);
 }
 
 } // namespace
@@ -56,8 +56,8 @@ OAuthLogin::OAuthLogin(const OrgConnection &conn, QObject *parent)
     m_timeout->setSingleShot(true);
     connect(m_timeout, &QTimer::timeout, this, [this] {
         finish(loginError(QStringLiteral("LOGIN_TIMEOUT"),
-                          tr("The login was not completed in the browser within %1 minutes. Start the login again.")
-                              .arg(m_timeoutMs / 60000.0, 0, 'g', 2)));
+                          tr("The login was not completed in the browser within %n second(s). Start the login again.",
+                             nullptr, qMax(1, m_timeoutMs / 1000))));
     });
 }
 
@@ -138,6 +138,9 @@ void OAuthLogin::cancel()
 void OAuthLogin::onNewConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        // Owned by the login, not the server: the answer page must still be
+        // delivered after finish() closes and deletes the listener.
+        socket->setParent(this);
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         // Browsers may open speculative connections that never send anything.
         QTimer::singleShot(10000, socket, [socket] { socket->abort(); });
@@ -219,6 +222,15 @@ void OAuthLogin::handleCallback(QTcpSocket *socket, const QByteArray &requestLin
     m_endpoint->exchangeCode(code, QString::fromLatin1(m_verifier), redirectUri(), [this](const TokenResponse &r) {
         if (!m_running)
             return; // cancelled while the exchange ran
+        if (r.error.kind == SalesforceError::Kind::LoginRequired || r.error.kind == SalesforceError::Kind::Http) {
+            // Refused at the token endpoint: this login failed, nothing to renew.
+            SalesforceError e = r.error;
+            e.kind = SalesforceError::Kind::LoginFailed;
+            e.message = tr("Salesforce refused to exchange the login code (%1: %2). Start the login again.")
+                            .arg(r.error.errorCode, r.error.message);
+            finish(e, r);
+            return;
+        }
         finish(r.error, r);
     });
 }

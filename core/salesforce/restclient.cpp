@@ -299,7 +299,8 @@ void RestClient::onFinished(RequestId id, QNetworkReply *reply)
     ApiReply r;
     r.attempts = p->attempts;
     r.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    r.body = reply->readAll();
+    if (reply->isOpen()) // closed after abort()
+        r.body = reply->readAll();
     r.headers = reply->rawHeaderPairs();
     bool mayHaveArrived = true;
 

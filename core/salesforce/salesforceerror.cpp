@@ -105,6 +105,7 @@ QString kindName(SalesforceError::Kind kind)
     case SalesforceError::Kind::Http: return QStringLiteral("http");
     case SalesforceError::Kind::SessionExpired: return QStringLiteral("session-expired");
     case SalesforceError::Kind::LoginRequired: return QStringLiteral("login-required");
+    case SalesforceError::Kind::LoginFailed: return QStringLiteral("login-failed");
     case SalesforceError::Kind::QuotaExceeded: return QStringLiteral("quota-exceeded");
     case SalesforceError::Kind::Keychain: return QStringLiteral("keychain");
     case SalesforceError::Kind::Config: return QStringLiteral("config");
@@ -128,6 +129,8 @@ QString SalesforceError::toString() const
         return tr("Salesforce did not answer in time (%1). Tether retries by itself; if this keeps happening, the org may be slow or unreachable.")
             .arg(detail);
     case Kind::Cancelled:
+        if (errorCode == QLatin1String("LOGIN_CANCELLED"))
+            return message;
         return tr("The request to Salesforce was cancelled.");
     case Kind::Http:
         if (errorCode.isEmpty())
@@ -141,6 +144,7 @@ QString SalesforceError::toString() const
     case Kind::QuotaExceeded:
         return tr("The org's daily API quota is used up (%1). Background sync resumes by itself when quota frees up; lower the request rate to spread calls out.")
             .arg(detail);
+    case Kind::LoginFailed: // OAuthLogin writes whole sentences
     case Kind::Keychain:
     case Kind::Config:
         return detail;

@@ -22,6 +22,7 @@ struct SalesforceError
         Http,           // Salesforce answered with an error status (see httpStatus, errorCode)
         SessionExpired, // 401 INVALID_SESSION_ID that a refresh could not cure
         LoginRequired,  // the refresh token is gone or refused: a person must log in again
+        LoginFailed,    // a browser login did not complete (denied, wrong state, timeout)
         QuotaExceeded,  // 403 REQUEST_LIMIT_EXCEEDED, or background work paused by the budget
         Keychain,       // the OS keychain refused or is missing (errorCode names which)
         Config,         // misuse or bad settings detected before anything was sent
