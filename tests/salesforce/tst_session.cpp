@@ -56,6 +56,7 @@ private slots:
     void timeoutAndCancel();
     void quotaGuardPausesAndResumesBackgroundWork();
     void revokedRefreshTokenEndsSession();
+    void logoutRevokesTheRefreshToken();
     void noTokenInAnyLogLine();
     void cleanupTestCase();
 
@@ -734,6 +735,42 @@ void TestSession::revokedRefreshTokenEndsSession()
     done = false;
     client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
+    QCOMPARE(result.error.kind, SalesforceError::Kind::LoginRequired);
+}
+
+void TestSession::logoutRevokesTheRefreshToken()
+{
+    QString why;
+    const TokenResponse tokens = browserLogin(&why);
+    QVERIFY2(tokens.ok(), qPrintable(why));
+    OrgSession session(demoConnection());
+    session.adopt(tokens);
+    QSignalSpy state(&session, &OrgSession::stateChanged);
+    SalesforceError outcome;
+    bool done = false;
+    session.logout(nullptr, this, [&](const SalesforceError &e) { outcome = e; done = true; });
+    QCOMPARE(session.state(), OrgSession::State::LoggedOut); // forgotten at once
+    QVERIFY(session.accessToken().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!outcome, qPrintable(outcome.toString()));
+    QCOMPARE(state.size(), 1);
+
+    // Salesforce no longer honours the refresh token, nor its access token.
+    TokenEndpoint endpoint(demoConnection());
+    TokenResponse refreshed;
+    done = false;
+    endpoint.refresh(tokens.refreshToken, [&](const TokenResponse &r) { refreshed = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QCOMPARE(refreshed.error.errorCode, QStringLiteral("invalid_grant"));
+    OrgSession stale(demoConnection());
+    TokenResponse old = tokens;
+    old.refreshToken.clear(); // nothing to renew with: a 401 must end in LoginRequired
+    stale.adopt(old);
+    RestClient client(&stale, nullptr, nullptr);
+    QueryResult result;
+    done = false;
+    client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QCOMPARE(result.error.kind, SalesforceError::Kind::LoginRequired);
 }
 
