@@ -330,7 +330,7 @@ void RestClient::onFinished(RequestId id, QNetworkReply *reply)
             return;
         }
         p->refreshed = true;
-        qCInfo(lcSalesforce, "Session expired; waiting for a renewed access token");
+        qCDebug(lcSalesforce, "Session expired; waiting for a renewed access token");
         m_session->refreshAccessToken(p->tokenUsed, this, [this, id, r](const SalesforceError &e) mutable {
             const Pending *p = m_pending.value(id);
             if (!p || p->cancelled)
