@@ -7,7 +7,9 @@
 //  - is retried with exponential backoff and jitter on network errors, timeouts,
 //    5xx, SERVER_UNAVAILABLE and UNABLE_TO_LOCK_ROW — never on validation errors.
 //    A POST is not retried after a timeout or a dropped connection, because
-//    Salesforce may have applied it (creates are not idempotent).
+//    Salesforce may have applied it (creates are not idempotent). Note that Qt
+//    itself resends any request once when a kept-alive connection closes before
+//    the first byte of the answer; that case is indistinguishable here.
 //  - on 401 INVALID_SESSION_ID asks the OrgSession for a new access token (one
 //    single-flight refresh shared by all requests in flight, on every thread)
 //    and is retried once; if the refresh is refused the request fails with

@@ -55,6 +55,7 @@ private slots:
     void retriesTransientFaultsButNotValidationErrors();
     void timeoutAndCancel();
     void quotaGuardPausesAndResumesBackgroundWork();
+    void quotaExhaustedAnswerPausesBackground();
     void revokedRefreshTokenEndsSession();
     void logoutRevokesTheRefreshToken();
     void noTokenInAnyLogLine();
@@ -606,6 +607,37 @@ void TestSession::retriesTransientFaultsButNotValidationErrors()
     QCOMPARE(reply.error.errorCode, QStringLiteral("REQUIRED_FIELD_MISSING"));
     QCOMPARE(reply.attempts, 1);
 
+    // A dropped connection: a GET is sent again, a POST is not (Salesforce may
+    // have created the record before the connection died).
+    control("POST", QStringLiteral("/__sim/faults"),
+            {{QStringLiteral("pattern"), QStringLiteral("/services/data/*/query*")}, {QStringLiteral("kind"), QStringLiteral("drop")},
+             {QStringLiteral("count"), 1}});
+    done = false;
+    client.send(q, ApiCategory::Poll, [&](const ApiReply &r) { reply = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    // (Qt itself resends an idempotent request once on a dropped keep-alive
+    // connection, so the client may see one attempt or two.)
+    QVERIFY2(reply.ok(), qPrintable(reply.error.toString()));
+    QVERIFY(reply.attempts <= 2);
+    control("POST", QStringLiteral("/__sim/faults"),
+            {{QStringLiteral("pattern"), QStringLiteral("/services/data/*/sobjects/Account")}, {QStringLiteral("kind"), QStringLiteral("drop")},
+             {QStringLiteral("method"), QStringLiteral("POST")}, {QStringLiteral("count"), 1}});
+    create.body = R"({"Name":"Dropped"})";
+    done = false;
+    client.send(create, ApiCategory::Write, [&](const ApiReply &r) { reply = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    // Qt resends a request once when a connection closes before any answer
+    // byte arrived (here the simulator drops it before processing); the client
+    // itself never sends the POST a second time.
+    QCOMPARE(reply.attempts, 1);
+    QVERIFY(reply.ok() || reply.error.kind == SalesforceError::Kind::Network);
+    QueryResult count;
+    done = false;
+    client.query(QStringLiteral("SELECT Id FROM Account WHERE Name = 'Dropped'"), 0, ApiCategory::Poll,
+                 [&](const QueryResult &r) { count = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QCOMPARE(count.totalSize, reply.ok() ? 1 : 0); // never a duplicate
+
     // Retries give up after maxAttempts.
     control("POST", QStringLiteral("/__sim/faults"),
             {{QStringLiteral("pattern"), QStringLiteral("/services/data/*/limits*")}, {QStringLiteral("kind"), QStringLiteral("http500")},
@@ -697,6 +729,32 @@ void TestSession::quotaGuardPausesAndResumesBackgroundWork()
     QTRY_COMPARE_WITH_TIMEOUT(answered, 10, 20000);
     QVERIFY(budget.callsMade(ApiCategory::Write) >= 1);
     QVERIFY(budget.callsMade(ApiCategory::Other) >= 1); // the probes
+    control("POST", QStringLiteral("/__sim/usage"), {{QStringLiteral("used"), 0}, {QStringLiteral("limit"), 1000000}});
+}
+
+void TestSession::quotaExhaustedAnswerPausesBackground()
+{
+    OrgSession session(demoConnection());
+    bool ready = false;
+    session.loginWithClientCredentials(this, [&](const SalesforceError &) { ready = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(ready, 20000);
+    RateLimiter limiter;
+    limiter.setRequestsPerSecond(100);
+    ApiBudget budget(&limiter);
+    RestClient client(&session, &limiter, &budget);
+    control("POST", QStringLiteral("/__sim/faults"),
+            {{QStringLiteral("pattern"), QStringLiteral("/services/data/*/query*")}, {QStringLiteral("kind"), QStringLiteral("quota_exhausted")},
+             {QStringLiteral("count"), 1}});
+    QueryResult result;
+    bool done = false;
+    client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Backfill, [&](const QueryResult &r) { result = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QCOMPARE(result.error.kind, SalesforceError::Kind::QuotaExceeded);
+    QCOMPARE(result.error.errorCode, QStringLiteral("REQUEST_LIMIT_EXCEEDED"));
+    QVERIFY2(result.error.toString().contains(QStringLiteral("resumes by itself")), qPrintable(result.error.toString()));
+    QVERIFY(budget.backgroundPaused());
+    QVERIFY(limiter.backgroundPaused());
+    control("DELETE", QStringLiteral("/__sim/faults"));
     control("POST", QStringLiteral("/__sim/usage"), {{QStringLiteral("used"), 0}, {QStringLiteral("limit"), 1000000}});
 }
 
