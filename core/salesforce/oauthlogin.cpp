@@ -98,7 +98,18 @@ void OAuthLogin::start()
             QStringLiteral("REDIRECT_LISTEN_FAILED")));
         return;
     }
-    connect(m_server, &QTcpServer::newConnection, this, &OAuthLogin::onNewConnection);
+    connect(m_server, &QTcpServer::newConnection, this, [this] { onNewConnection(m_server); });
+    // "localhost" may resolve to ::1 first in the browser; listen there too
+    // (still loopback only). Best effort: IPv6 may be off on this machine.
+    if (m_host == QLatin1String("localhost")) {
+        m_server6 = new QTcpServer(this);
+        if (m_server6->listen(QHostAddress::LocalHostIPv6, m_server->serverPort())) {
+            connect(m_server6, &QTcpServer::newConnection, this, [this] { onNewConnection(m_server6); });
+        } else {
+            delete m_server6;
+            m_server6 = nullptr;
+        }
+    }
 
     m_state = randomBase64Url(24);
     m_verifier = Pkce::makeVerifier();
@@ -135,9 +146,9 @@ void OAuthLogin::cancel()
                                  QStringLiteral("LOGIN_CANCELLED")));
 }
 
-void OAuthLogin::onNewConnection()
+void OAuthLogin::onNewConnection(QTcpServer *server)
 {
-    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+    while (QTcpSocket *socket = server->nextPendingConnection()) {
         // Owned by the login, not the server: the answer page must still be
         // delivered after finish() closes and deletes the listener.
         socket->setParent(this);
@@ -241,10 +252,12 @@ void OAuthLogin::finish(const SalesforceError &error, const TokenResponse &token
         return;
     m_running = false;
     m_timeout->stop();
-    if (m_server) {
-        m_server->close();
-        m_server->deleteLater();
-        m_server = nullptr;
+    for (QTcpServer **server : {&m_server, &m_server6}) {
+        if (*server) {
+            (*server)->close();
+            (*server)->deleteLater();
+            *server = nullptr;
+        }
     }
     if (m_endpoint) {
         m_endpoint->deleteLater();

@@ -4,9 +4,10 @@
 // Hand-written rather than QOAuth2AuthorizationCodeFlow because on Qt 6.4 that
 // class has no PKCE, its QOAuthHttpServerReplyHandler(port) form listens on
 // every interface, and token-endpoint errors (e.g. invalid_grant for a wrong
-// verifier) are only logged, never reported. Here the listener binds 127.0.0.1
-// only, checks `state`, times out, can be cancelled, answers the browser with a
-// "you can close this tab" page, and every failure arrives as a SalesforceError.
+// verifier) are only logged, never reported. Here the listener binds loopback
+// only (127.0.0.1, plus ::1 when the redirect host is "localhost"), checks
+// `state`, times out, can be cancelled, answers the browser with a "you can
+// close this tab" page, and every failure arrives as a SalesforceError.
 #pragma once
 
 #include "salesforce/orgconnection.h"
@@ -65,13 +66,14 @@ signals:
     void failed(const tether::salesforce::SalesforceError &error);
 
 private:
-    void onNewConnection();
+    void onNewConnection(QTcpServer *server);
     void handleCallback(QTcpSocket *socket, const QByteArray &requestLine);
     void respond(QTcpSocket *socket, int status, const QString &title, const QString &text);
     void finish(const SalesforceError &error, const TokenResponse &tokens = {});
 
     OrgConnection m_conn;
-    QTcpServer *m_server = nullptr;
+    QTcpServer *m_server = nullptr;  // 127.0.0.1
+    QTcpServer *m_server6 = nullptr; // ::1, when the redirect host is "localhost"
     QTimer *m_timeout = nullptr;
     TokenEndpoint *m_endpoint = nullptr;
     quint16 m_port = 1717;
