@@ -46,7 +46,7 @@ bool SimProcess::start(QString *why, int timeoutMs)
         QStringLiteral("tether-sim listening on (http://127\\.0\\.0\\.1:\\d+)"));
     QString url;
     // qWaitFor spins the event loop, so the output arrives through readyRead.
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             const QRegularExpressionMatch match = listening.match(QString::fromUtf8(m_output));
             if (match.hasMatch())
@@ -75,7 +75,7 @@ QByteArray SimProcess::fetchAccessToken(QString *why) const
     form.addQueryItem(QStringLiteral("client_id"), QString::fromLatin1(DefaultClientId));
     form.addQueryItem(QStringLiteral("client_secret"), QString::fromLatin1(DefaultClientSecret));
     QNetworkReply *reply = nam.post(request, form.query(QUrl::FullyEncoded).toUtf8());
-    QTest::qWaitFor([reply] { return reply->isFinished(); }, 30000);
+    (void)QTest::qWaitFor([reply] { return reply->isFinished(); }, 30000);
     const QByteArray body = reply->isFinished() ? reply->readAll() : QByteArray();
     const QByteArray token =
         QJsonDocument::fromJson(body).object().value(QStringLiteral("access_token")).toString().toUtf8();
