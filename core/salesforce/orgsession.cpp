@@ -245,6 +245,32 @@ void OrgSession::finishRenewal(const TokenResponse &r)
     }
 }
 
+void OrgSession::saveRefreshToken(TokenStore *store, DoneCallback done)
+{
+    const QString token = refreshToken();
+    if (token.isEmpty()) {
+        done(SalesforceError::make(SalesforceError::Kind::Config,
+                                   QCoreApplication::translate("OrgSession", "This session has no refresh token to save."),
+                                   QStringLiteral("NO_REFRESH_TOKEN")));
+        return;
+    }
+    store->store(tokenStoreKey(), token, std::move(done));
+}
+
+void OrgSession::loginFromKeychain(TokenStore *store, QObject *context, DoneCallback done)
+{
+    QPointer<QObject> guard(context);
+    store->load(tokenStoreKey(), [this, guard, done = std::move(done)](const QString &token, const SalesforceError &e) {
+        if (!guard)
+            return;
+        if (e) {
+            done(e);
+            return;
+        }
+        loginWithRefreshToken(token, guard, done);
+    });
+}
+
 void OrgSession::logout(TokenStore *store, QObject *context, DoneCallback done)
 {
     QString token;

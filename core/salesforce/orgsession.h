@@ -63,8 +63,17 @@ public:
     // even when revoking fails; the error says so.
     void logout(TokenStore *store, QObject *context, DoneCallback done);
 
-    // Keychain key for this session's refresh token (see TokenStore::keyFor).
+    // Keychain key for this session's refresh token (see TokenStore::keyFor);
+    // needs loginHost, orgId and userId, which are not secret and may be kept in
+    // settings to find the token again at the next start.
     QString tokenStoreKey() const;
+
+    // Saves the refresh token under tokenStoreKey(). `store` must live in the
+    // caller's thread; `done` runs there. Fails (kind Keychain) without a backend.
+    void saveRefreshToken(TokenStore *store, DoneCallback done);
+    // The next start: loads the refresh token saved for connection() and logs
+    // in with it. `done` runs on `context`'s thread.
+    void loginFromKeychain(TokenStore *store, QObject *context, DoneCallback done);
 
 signals:
     void stateChanged(tether::salesforce::OrgSession::State state);

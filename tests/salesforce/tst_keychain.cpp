@@ -1,12 +1,21 @@
 // TokenStore against a real Secret Service. CTest runs this binary twice:
 //  - salesforce.keychain: inside with-keyring.sh (a private D-Bus session with an
-//    unlocked gnome-keyring-daemon) running storeLoadDelete;
+//    unlocked gnome-keyring-daemon) running storeLoadDelete and
+//    loginSurvivesRestart (the latter against tether-sim);
 //  - salesforce.keychain.nobackend: with no session bus at all, running
 //    noBackendSaysSo.
+#include "salesforce/oauthlogin.h"
+#include "salesforce/orgsession.h"
+#include "salesforce/restclient.h"
+#include "salesforce/tokenendpoint.h"
 #include "salesforce/tokenstore.h"
+#include "simprocess.h"
 
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace tether::salesforce;
 
@@ -16,6 +25,7 @@ class TestKeychain : public QObject
 
 private slots:
     void storeLoadDelete();
+    void loginSurvivesRestart();
     void noBackendSaysSo();
 
 private:
@@ -66,6 +76,87 @@ void TestKeychain::storeLoadDelete()
     QCOMPARE(gone.error.kind, SalesforceError::Kind::Keychain);
     QCOMPARE(gone.error.errorCode, QStringLiteral("EntryNotFound"));
     QVERIFY(gone.token.isEmpty());
+}
+
+void TestKeychain::loginSurvivesRestart()
+{
+    QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"), "run through tests/salesforce/with-keyring.sh");
+    tether::test::SimProcess sim({QStringLiteral("--auto-approve"), QStringLiteral("--generate"), QStringLiteral("Account=5")});
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    const OrgConnection conn = OrgConnection::simulatorDemo(sim.baseUrl());
+
+    // A code flow done by hand (no listener needed: the redirect is only read).
+    // The sim's second registered callback keeps port 1717 free for the session suite.
+    const QString redirect = QStringLiteral("http://localhost:8765/callback");
+    const QByteArray verifier = Pkce::makeVerifier();
+    QUrl authorize = sim.baseUrl();
+    authorize.setPath(QStringLiteral("/services/oauth2/authorize"));
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+    q.addQueryItem(QStringLiteral("client_id"), conn.clientId);
+    q.addQueryItem(QStringLiteral("redirect_uri"), redirect);
+    q.addQueryItem(QStringLiteral("code_challenge"), QString::fromLatin1(Pkce::challengeFor(verifier)));
+    q.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+    authorize.setQuery(q);
+    QNetworkAccessManager nam;
+    QNetworkRequest request(authorize);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    std::unique_ptr<QNetworkReply> reply(nam.get(request));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 20000);
+    const QString code = QUrlQuery(QUrl(QString::fromUtf8(reply->rawHeader("Location")))).queryItemValue(QStringLiteral("code"));
+    QVERIFY2(!code.isEmpty(), reply->rawHeader("Location").constData());
+    TokenEndpoint endpoint(conn);
+    TokenResponse tokens;
+    bool done = false;
+    endpoint.exchangeCode(code, QString::fromLatin1(verifier), redirect, [&](const TokenResponse &r) { tokens = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(tokens.ok(), qPrintable(tokens.error.toString()));
+
+    TokenStore store(QStringLiteral("Tether test"));
+    OrgConnection remembered; // what settings would keep: nothing secret
+    {
+        OrgSession first(conn);
+        first.adopt(tokens);
+        SalesforceError saved;
+        done = false;
+        first.saveRefreshToken(&store, [&](const SalesforceError &e) { saved = e; done = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+        QVERIFY2(!saved, qPrintable(saved.toString()));
+        remembered = first.connection();
+    }
+
+    // The next start: only the non-secret connection is known.
+    OrgSession second(remembered);
+    SalesforceError resumed;
+    done = false;
+    second.loginFromKeychain(&store, this, [&](const SalesforceError &e) { resumed = e; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!resumed, qPrintable(resumed.toString()));
+    QCOMPARE(second.state(), OrgSession::State::LoggedIn);
+    RestClient client(&second, nullptr, nullptr);
+    QueryResult result;
+    done = false;
+    client.query(QStringLiteral("SELECT Id FROM Account"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!result.error, qPrintable(result.error.toString()));
+    QCOMPARE(result.totalSize, 5);
+
+    // Logout revokes the token and removes it from the keychain.
+    SalesforceError loggedOut;
+    done = false;
+    second.logout(&store, this, [&](const SalesforceError &e) { loggedOut = e; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!loggedOut, qPrintable(loggedOut.toString()));
+    Outcome gone;
+    store.load(second.tokenStoreKey(), [&](const QString &t, const SalesforceError &e) { gone.token = t; gone.error = e; gone.done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(gone.done, 20000);
+    QCOMPARE(gone.error.errorCode, QStringLiteral("EntryNotFound"));
+    TokenResponse refused;
+    done = false;
+    endpoint.refresh(tokens.refreshToken, [&](const TokenResponse &r) { refused = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QCOMPARE(refused.error.errorCode, QStringLiteral("invalid_grant"));
 }
 
 void TestKeychain::noBackendSaysSo()
