@@ -104,7 +104,7 @@ struct Generator
             return first.toLower() + '.' + last.toLower().replace('\'', "") + QByteArray::number(n) + "@tether.sim";
         if (name == QLatin1String("Alias"))
             return (first.left(1) + last.left(4)).toLower();
-        if (name.contains(QLatin1String("Email")) || f.type == FieldType::Email)
+        if (f.type == FieldType::Email)
             return first.toLower() + '.' + last.toLower().replace('\'', "") + "@"
                    + company.toLower().replace(' ', "").left(12) + ".example.com";
         if (name.endsWith(QLatin1String("Street")))
