@@ -823,8 +823,14 @@ Reply SimServer::collections(DataRequest &r)
                 else
                     w = m_org->create(*t, rec, r.userId);
             } else {
-                const QByteArray id = rec.value(QStringLiteral("Id")).toString().toLatin1();
-                rec.remove(QStringLiteral("Id"));
+                // Field names are case-insensitive: jsforce sends "id".
+                QByteArray id;
+                for (const QString &key : rec.keys()) {
+                    if (key.compare(QLatin1String("Id"), Qt::CaseInsensitive) == 0) {
+                        id = rec.value(key).toString().toLatin1();
+                        rec.remove(key);
+                    }
+                }
                 if (id.isEmpty())
                     w.errors.append({"MISSING_ARGUMENT", QStringLiteral("Id not specified in an update call"), {}});
                 else
