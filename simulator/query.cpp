@@ -342,7 +342,7 @@ std::shared_ptr<CompiledQuery::Predicate> compileCondition(const Org &org, const
     return p;
 }
 
-void appendValue(QByteArray &out, const FieldDef *f, const QByteArray &v)
+void appendValue(QByteArray &out, const FieldDef *f, QByteArrayView v)
 {
     if (v.isEmpty() || !f) {
         out += "null";
@@ -399,6 +399,8 @@ std::shared_ptr<CompiledQuery> compileSoql(const Org &org, std::shared_ptr<SoqlQ
         q->columnNames.append(column.join(QLatin1Char('.')));
         q->select.push_back(path);
     }
+    for (const ResolvedPath &p : q->select)
+        q->jsonKeys.append(",\"" + p.leafName.toUtf8() + "\":");
     if (query->where) {
         q->where = compileCondition(org, q->table, *query->where, soql, error);
         if (!q->where)
@@ -483,16 +485,20 @@ std::vector<int> CompiledQuery::run(const Org &org, bool includeDeleted) const
 
 void CompiledQuery::appendJson(QByteArray &out, const Org &org, int row, const QByteArray &version) const
 {
+    if (version != cachedVersion) {
+        cachedVersion = version;
+        const QByteArray name = table->def.name.toUtf8();
+        attributesPrefix = "{\"attributes\":{\"type\":\"" + name + "\",\"url\":\"/services/data/v" + version + "/sobjects/" + name + '/';
+    }
     const Table &t = *table;
     const QByteArrayView id = t.stored(row, t.idSlot);
-    auto attributes = [&out, &version](const Table &of, QByteArrayView recordId) {
-        out += "{\"attributes\":{\"type\":\"";
-        out += of.def.name.toUtf8();
-        out += "\",\"url\":\"/services/data/v";
-        out += version;
-        out += "/sobjects/";
-        out += of.def.name.toUtf8();
-        out += '/';
+    auto attributes = [&out, &version, this](const Table &of, QByteArrayView recordId) {
+        if (&of == table && version == cachedVersion) {
+            out += attributesPrefix; // the common case, built once per query
+        } else {
+            const QByteArray name = of.def.name.toUtf8();
+            out += "{\"attributes\":{\"type\":\"" + name + "\",\"url\":\"/services/data/v" + version + "/sobjects/" + name + '/';
+        }
         out += recordId;
         out += "\"}";
     };
@@ -503,10 +509,11 @@ void CompiledQuery::appendJson(QByteArray &out, const Org &org, int row, const Q
     for (size_t i = 0; i < select.size(); ++i) {
         const ResolvedPath &p = select[i];
         if (p.hops.isEmpty()) {
-            out += ",\"";
-            out += p.leafName.toUtf8();
-            out += "\":";
-            appendValue(out, p.leaf, p.leaf->slot >= 0 ? t.stored(row, p.leaf->slot).toByteArray() : t.value(row, *p.leaf));
+            out += jsonKeys[i];
+            if (p.leaf->slot >= 0)
+                appendValue(out, p.leaf, t.stored(row, p.leaf->slot));
+            else
+                appendValue(out, p.leaf, t.value(row, *p.leaf));
             continue;
         }
         if (written.contains(int(i)))

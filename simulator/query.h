@@ -36,6 +36,9 @@ public:
     struct Predicate;
     std::shared_ptr<Predicate> where;
     std::vector<std::pair<ResolvedPath, OrderItem>> order;
+    QList<QByteArray> jsonKeys; // ,"Name": per select item, built once
+    mutable QByteArray cachedVersion;
+    mutable QByteArray attributesPrefix;
 
     // Matching rows, filtered and sorted, after OFFSET/LIMIT.
     std::vector<int> run(const Org &org, bool includeDeleted) const;
