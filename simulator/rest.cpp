@@ -404,6 +404,14 @@ Reply SimServer::query(DataRequest &r, bool all)
         if (ok)
             batch = std::clamp(wanted, 200, 2000);
     }
+    // Like Salesforce, lower the page size for wide rows: two or more long
+    // text fields in the SELECT give pages of 200 whatever was asked for.
+    int longText = 0;
+    for (const ResolvedPath &p : compiled->select)
+        if (p.leaf && p.leaf->type == FieldType::TextArea && p.leaf->length > 255)
+            ++longText;
+    if (longText >= 2)
+        batch = 200;
     Cursor cursor{compiled, rows, batch, all};
     QByteArray locator;
     if (qint64(rows->size()) > batch) {

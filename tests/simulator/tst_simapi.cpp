@@ -13,6 +13,8 @@
 #include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTemporaryDir>
+#include <QFile>
 #include <QTest>
 #include <QUrlQuery>
 #include <memory>
@@ -120,6 +122,10 @@ private slots:
     void faults();
     void replicationWindows();
     void controlApi();
+    void everyObjectServesValidJson();
+    void wideRowsGetSmallerPages();
+    void churnChangesRecordsAsAnotherUser();
+    void dataFileSurvivesRestart();
 
 private:
     std::unique_ptr<SimProcess> m_sim;
@@ -871,6 +877,119 @@ void TestSimApi::controlApi()
     QCOMPARE(m_http.control("POST", QStringLiteral("/__sim/reset")).status, 200);
     QCOMPARE(m_http.get(Http::q(QStringLiteral("SELECT COUNT() FROM Account"))).object().value(QStringLiteral("totalSize")).toInt(), 300);
     QCOMPARE(m_http.control("GET", QStringLiteral("/__sim/stats")).object().value(QStringLiteral("apiUsage")).toInteger(), 1);
+}
+
+void TestSimApi::everyObjectServesValidJson()
+{
+    // Generated data of every type must come out as valid JSON of the right kind.
+    SimProcess sim({QStringLiteral("--seed"), QStringLiteral("7")}); // the default demo org: every object
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    Http http;
+    http.base = sim.baseUrl();
+    http.token = sim.fetchAccessToken(&why);
+    const QJsonArray objects = http.get(V + QStringLiteral("/sobjects")).object().value(QStringLiteral("sobjects")).toArray();
+    for (const QJsonValue &o : objects) {
+        const QString name = o.toObject().value(QStringLiteral("name")).toString();
+        QStringList fields;
+        QHash<QString, QString> types;
+        for (const QJsonValue &f : http.get(V + QStringLiteral("/sobjects/%1/describe").arg(name)).object().value(QStringLiteral("fields")).toArray()) {
+            fields.append(f.toObject().value(QStringLiteral("name")).toString());
+            types.insert(fields.last(), f.toObject().value(QStringLiteral("type")).toString());
+        }
+        const Response r = http.get(Http::q(QStringLiteral("SELECT %1 FROM %2 LIMIT 200").arg(fields.join(QStringLiteral(", ")), name)));
+        QVERIFY2(r.status == 200, qPrintable(name + QString::fromUtf8(r.body.left(400))));
+        QJsonParseError error{};
+        const QJsonDocument doc = QJsonDocument::fromJson(r.body, &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(name + QStringLiteral(": ") + error.errorString()));
+        const QJsonArray records = doc.object().value(QStringLiteral("records")).toArray();
+        QVERIFY2(!records.isEmpty(), qPrintable(name));
+        for (const QJsonValue &rec : records) {
+            const QJsonObject row = rec.toObject();
+            for (const QString &field : fields) {
+                const QJsonValue v = row.value(field);
+                const QString type = types.value(field);
+                QVERIFY2(row.contains(field), qPrintable(name + QLatin1Char('.') + field));
+                if (v.isNull())
+                    continue;
+                if (type == QLatin1String("boolean"))
+                    QVERIFY2(v.isBool(), qPrintable(name + QLatin1Char('.') + field));
+                else if (type == QLatin1String("int") || type == QLatin1String("double") || type == QLatin1String("currency")
+                         || type == QLatin1String("percent") || type == QLatin1String("long"))
+                    QVERIFY2(v.isDouble(), qPrintable(name + QLatin1Char('.') + field));
+                else if (type == QLatin1String("address") || type == QLatin1String("location"))
+                    QVERIFY2(v.isObject(), qPrintable(name + QLatin1Char('.') + field));
+                else
+                    QVERIFY2(v.isString(), qPrintable(name + QLatin1Char('.') + field));
+            }
+        }
+    }
+}
+
+void TestSimApi::wideRowsGetSmallerPages()
+{
+    const Response r = m_http.get(Http::q(QStringLiteral("SELECT Id, Description, Name FROM Contact")), {{"Sforce-Query-Options", "batchSize=2000"}});
+    QCOMPARE(r.object().value(QStringLiteral("records")).toArray().size(), 500); // one long text field: no change
+    SimProcess sim({QStringLiteral("--generate"), QStringLiteral("Invoice__c=300,Account=5")});
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    Http http;
+    http.base = sim.baseUrl();
+    http.token = sim.fetchAccessToken(&why);
+    QVERIFY(http.control("POST", QStringLiteral("/__sim/fields/Invoice__c"), {{QStringLiteral("name"), QStringLiteral("Terms__c")}, {QStringLiteral("type"), QStringLiteral("textarea")}}).status == 201);
+    const Response wide = http.get(Http::q(QStringLiteral("SELECT Id, Notes__c, Terms__c FROM Invoice__c")));
+    QCOMPARE(wide.object().value(QStringLiteral("records")).toArray().size(), 200);
+    QCOMPARE(wide.object().value(QStringLiteral("totalSize")).toInt(), 300);
+}
+
+void TestSimApi::churnChangesRecordsAsAnotherUser()
+{
+    SimProcess sim({QStringLiteral("--churn"), QStringLiteral("20"), QStringLiteral("--generate"), QStringLiteral("Account=50,Contact=50,Opportunity=50")});
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    Http http;
+    http.base = sim.baseUrl();
+    http.token = sim.fetchAccessToken(&why);
+    const QString soql = QStringLiteral("SELECT COUNT() FROM Account WHERE LastModifiedById = '0055g0000000002AAA' AND LastModifiedDate = TODAY");
+    QTRY_VERIFY_WITH_TIMEOUT(http.get(Http::q(soql)).object().value(QStringLiteral("totalSize")).toInt() > 0, 20000);
+}
+
+void TestSimApi::dataFileSurvivesRestart()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("org.dat"));
+    const QStringList args{QStringLiteral("--data-file"), file, QStringLiteral("--generate"), QStringLiteral("Account=100")};
+    QString id;
+    {
+        SimProcess sim(args);
+        QString why;
+        QVERIFY2(sim.start(&why), qPrintable(why));
+        QVERIFY(QFile::exists(file)); // written right after generation
+        Http http;
+        http.base = sim.baseUrl();
+        const Response r = http.control("POST", QStringLiteral("/__sim/records/Account"), {{QStringLiteral("Name"), QStringLiteral("Persisted Co")}});
+        QCOMPARE(r.status, 201);
+        id = r.object().value(QStringLiteral("id")).toString();
+        QCOMPARE(http.control("POST", QStringLiteral("/__sim/fields/Account"), {{QStringLiteral("name"), QStringLiteral("Kept__c")}, {QStringLiteral("type"), QStringLiteral("string")}}).status, 201);
+        QCOMPARE(http.control("PATCH", QStringLiteral("/__sim/records/Account/") + id, {{QStringLiteral("Kept__c"), QStringLiteral("yes")}}).status, 200);
+        sim.process().terminate(); // SIGTERM: saves, then exits
+        QVERIFY(sim.process().waitForFinished(30000));
+        QCOMPARE(sim.process().exitCode(), 0);
+    }
+    SimProcess again(args);
+    QString why;
+    QVERIFY2(again.start(&why), qPrintable(why));
+    QVERIFY2(again.output().contains("loaded 104 records"), again.output().constData()); // 100 Accounts, 2 Users, 1 Pricebook2, 1 new
+    Http http;
+    http.base = again.baseUrl();
+    http.token = again.fetchAccessToken(&why);
+    const QJsonObject rec = http.get(V + QStringLiteral("/sobjects/Account/") + id).object();
+    QCOMPARE(rec.value(QStringLiteral("Name")).toString(), QStringLiteral("Persisted Co"));
+    QCOMPARE(rec.value(QStringLiteral("Kept__c")).toString(), QStringLiteral("yes"));
+    // New Ids continue after the loaded ones.
+    const QString next = http.post(V + QStringLiteral("/sobjects/Account"), QJsonDocument(QJsonObject{{QStringLiteral("Name"), QStringLiteral("After")}})).object().value(QStringLiteral("id")).toString();
+    QVERIFY(next > id);
 }
 
 QTEST_GUILESS_MAIN(TestSimApi)
