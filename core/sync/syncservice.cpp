@@ -1,6 +1,7 @@
 #include "sync/syncservice.h"
 
 #include "logging.h"
+#include "salesforce/apibudget.h"
 #include "salesforce/restclient.h"
 
 namespace tether::sync {
@@ -26,6 +27,10 @@ void SyncService::start()
     // timers and database connection belong to it.
     QMetaObject::invokeMethod(m_context, [this] {
         auto *client = new salesforce::RestClient(m_session, m_limiter, m_budget, m_context);
+        // While background work is paused for quota, the budget asks for /limits
+        // now and then to learn when quota has freed up.
+        if (m_budget)
+            connect(m_budget, &salesforce::ApiBudget::probeRequested, client, &salesforce::RestClient::probeLimits);
         m_engine = new SyncEngine(client, m_config, m_context);
         connect(m_engine, &SyncEngine::tableStatusChanged, this, &SyncService::tableStatusChanged);
         connect(m_engine, &SyncEngine::backfillCompleted, this, &SyncService::backfillCompleted);

@@ -1,5 +1,7 @@
 #include "simcontrol.h"
 
+#include "simprocess.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkReply>
@@ -34,7 +36,33 @@ SimControl::Reply SimControl::request(const QByteArray &method, const QString &p
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.body = reply->readAll();
     reply->deleteLater();
+    // Fault injection may invalidate every session, the test's own included:
+    // log in again (client credentials of the default app) and retry once.
+    if (result.status == 401 && !path.startsWith(QLatin1String("/__sim/")) && renewToken())
+        return request(method, path, body, headers);
     return result;
+}
+
+bool SimControl::renewToken()
+{
+    QUrl url = m_baseUrl;
+    url.setPath(QStringLiteral("/services/oauth2/token"));
+    QNetworkRequest req(url);
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/x-www-form-urlencoded"));
+    QUrlQuery form;
+    form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("client_credentials"));
+    form.addQueryItem(QStringLiteral("client_id"), QString::fromLatin1(SimProcess::DefaultClientId));
+    form.addQueryItem(QStringLiteral("client_secret"), QString::fromLatin1(SimProcess::DefaultClientSecret));
+    QNetworkReply *reply = m_nam.post(req, form.query(QUrl::FullyEncoded).toLatin1());
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(30000);
+    const QByteArray token = QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("access_token")).toString().toLatin1();
+    reply->deleteLater();
+    if (token.isEmpty() || token == m_token)
+        return false;
+    m_token = token;
+    return true;
 }
 
 SimControl::Reply SimControl::control(const QByteArray &method, const QString &path, const QJsonDocument &body)

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QUrl>
 
@@ -44,6 +45,8 @@ public:
     QString dataPath() const { return QStringLiteral("/services/data/v59.0"); }
 
 private:
+    bool renewToken();
+
     QUrl m_baseUrl;
     QByteArray m_token;
     QNetworkAccessManager m_nam;

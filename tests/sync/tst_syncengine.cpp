@@ -28,6 +28,8 @@ struct EngineRig
           client(&session, &limiter, &budget), engine(&client, config)
     {
         limiter.setRequestsPerSecond(200); // tests measure behaviour, not pacing
+        budget.setProbeIntervalMs(300);    // notice freed quota quickly
+        QObject::connect(&budget, &salesforce::ApiBudget::probeRequested, &client, &salesforce::RestClient::probeLimits);
     }
 
     bool login()
@@ -245,8 +247,12 @@ void TestSyncEngine::backfillEqualsSimulator()
 
 void TestSyncEngine::changesAndSoftDeletesArrive()
 {
-    const QString created = m_control->create(QStringLiteral("Account"), {{QStringLiteral("Name"), QStringLiteral("Zoë Neu GmbH")},
-                                                                          {QStringLiteral("AnnualRevenue"), 1234567890123.45}});
+    // AnnualRevenue is currency(18,0); 15 digits survive the simulator's own JSON parsing.
+    const test::SimControl::Reply createdReply = m_control->request(
+        "POST", QStringLiteral("/__sim/records/Account"),
+        QStringLiteral(R"({"Name":"Zoë Neu GmbH","AnnualRevenue":123456789012345})").toUtf8());
+    QCOMPARE(createdReply.status, 201);
+    const QString created = createdReply.json().object().value(QLatin1String("id")).toString();
     QVERIFY(!created.isEmpty());
     const QString someContact = scalar(QStringLiteral("SELECT id FROM salesforce.contact ORDER BY id LIMIT 1"));
     QVERIFY(m_control->update(QStringLiteral("Contact"), someContact, {{QStringLiteral("LastName"), QStringLiteral("Changed-in-Salesforce")}}));
@@ -256,7 +262,7 @@ void TestSyncEngine::changesAndSoftDeletesArrive()
     QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT name FROM salesforce.account WHERE id = '%1'").arg(created)),
                               QStringLiteral("Zoë Neu GmbH"), 30000);
     QCOMPARE(scalar(QStringLiteral("SELECT annualrevenue::text FROM salesforce.account WHERE id = '%1'").arg(created)),
-             QStringLiteral("1234567890123.45"));
+             QStringLiteral("123456789012345"));
     QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT lastname FROM salesforce.contact WHERE id = '%1'").arg(someContact)),
                               QStringLiteral("Changed-in-Salesforce"), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT count(*) FROM salesforce.opportunity WHERE id = '%1'").arg(doomed)),
@@ -332,11 +338,19 @@ void TestSyncEngine::faultsConvergeWithNothingLost()
         QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT lastname FROM salesforce.contact WHERE id = '%1'").arg(id)),
                                   QStringLiteral("Fault %1").arg(QLatin1String(kind)), 60000);
     }
-    // Quota exhausted: background sync waits (and says so) instead of failing for good.
+    // Quota exhausted: background sync pauses (and says so) instead of failing
+    // for good, and resumes by itself once Salesforce reports free quota.
+    QSignalSpy paused(&m_rig->budget, &salesforce::ApiBudget::backgroundPausedChanged);
     QVERIFY(m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("/services/data/*")},
                                  {QStringLiteral("kind"), QStringLiteral("quota_exhausted")},
-                                 {QStringLiteral("count"), 2}}) > 0);
+                                 {QStringLiteral("count"), 1}}) > 0);
     const QString id = m_control->create(QStringLiteral("Contact"), {{QStringLiteral("LastName"), QStringLiteral("After quota")}});
+    QTRY_VERIFY_WITH_TIMEOUT(m_rig->budget.backgroundPaused(), 30000);
+    QVERIFY(!paused.isEmpty());
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE id = '%1'").arg(id)), QStringLiteral("0"));
+    // A new day: the org's usage drops.
+    QCOMPARE(m_control->control("POST", QStringLiteral("/__sim/usage"), QJsonDocument(QJsonObject{{QStringLiteral("used"), 0}})).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_rig->budget.backgroundPaused(), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT lastname FROM salesforce.contact WHERE id = '%1'").arg(id)),
                               QStringLiteral("After quota"), 90000);
     QVERIFY(m_control->clearFaults());
