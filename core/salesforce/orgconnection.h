@@ -29,7 +29,7 @@ struct OrgConnection
     QString userId; // 18 characters, from the identity URL
     QString username;
     QString clientId;     // connected app consumer key
-    QString clientSecret; // optional for PKCE; needed for client_credentials
+    QString clientSecret; // optional for PKCE; needed for client_credentials. Keep it out of QSettings.
 
     // "/services/data/v59.0" — the base every data path hangs off.
     QString dataPath() const { return QStringLiteral("/services/data/") + apiVersion; }
