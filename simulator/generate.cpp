@@ -264,6 +264,22 @@ void Org::generate(const QMap<QString, int> &requested, quint64 seed)
         cells[books->slot(QStringLiteral("IsActive"))] = "true";
         books->rows[0] = rowblob::encode(cells);
     }
+    // Some field history, as an org that tracks Account fields would have.
+    Table *accounts = table(QStringLiteral("Account"));
+    Table *history = table(QStringLiteral("AccountHistory"));
+    for (int row = 0; row < int(accounts->rows.size()); row += 10) {
+        QList<QByteArray> cells(history->def.slotCount);
+        cells[history->idSlot] = makeId(history->def.keyPrefix, history->nextIdNumber++);
+        cells[history->isDeletedSlot] = "false";
+        cells[history->slot(QStringLiteral("AccountId"))] = accounts->stored(row, accounts->idSlot).toByteArray();
+        cells[history->createdByIdSlot] = accounts->stored(row, accounts->createdByIdSlot).toByteArray();
+        cells[history->createdDateSlot] = accounts->stored(row, accounts->createdDateSlot).toByteArray();
+        cells[history->slot(QStringLiteral("Field"))] = "Rating";
+        cells[history->slot(QStringLiteral("DataType"))] = "Text";
+        cells[history->slot(QStringLiteral("OldValue"))] = "Cold";
+        cells[history->slot(QStringLiteral("NewValue"))] = accounts->stored(row, accounts->slot(QStringLiteral("Rating"))).toByteArray();
+        history->rows.push_back(rowblob::encode(cells));
+    }
     for (const auto &t : m_tables) {
         t->byId.reserve(qsizetype(t->rows.size()));
         for (int row = 0; row < int(t->rows.size()); ++row)

@@ -542,8 +542,20 @@ QList<SfError> Org::checkRules(const Table &table, int exceptRow, const QList<QB
     return errors;
 }
 
+namespace {
+WriteResult readOnlyEntity(const Table &table, const char *verb)
+{
+    WriteResult r;
+    r.httpStatus = 400;
+    r.errors.append({"INVALID_TYPE", QStringLiteral("entity type cannot be %1: %2").arg(QLatin1String(verb), table.def.label), {}});
+    return r;
+}
+} // namespace
+
 WriteResult Org::create(Table &table, const QJsonObject &values, const QByteArray &actor)
 {
+    if (table.def.readOnly)
+        return readOnlyEntity(table, "inserted");
     WriteResult result;
     result.created = true;
     result.httpStatus = 201;
@@ -589,6 +601,8 @@ WriteResult Org::create(Table &table, const QJsonObject &values, const QByteArra
 WriteResult Org::update(Table &table, const QByteArray &id, const QJsonObject &values,
                         const QByteArray &actor, qint64 ifUnmodifiedSinceMs)
 {
+    if (table.def.readOnly)
+        return readOnlyEntity(table, "updated");
     WriteResult result;
     result.httpStatus = 204;
     result.id = normalizeId(id);
@@ -620,6 +634,8 @@ WriteResult Org::update(Table &table, const QByteArray &id, const QJsonObject &v
         return result;
     }
     const QByteArray stamp = formatDateTime(nextModstampMs());
+    if (table.def.name == QLatin1String("Account"))
+        recordHistory(table, row, cells, stamp, actor);
     cells[table.lastModifiedDateSlot] = stamp;
     cells[table.systemModstampSlot] = stamp;
     cells[table.lastModifiedByIdSlot] = actor;
@@ -627,8 +643,37 @@ WriteResult Org::update(Table &table, const QByteArray &id, const QJsonObject &v
     return result;
 }
 
+void Org::recordHistory(Table &account, int row, const QList<QByteArray> &after, const QByteArray &stamp,
+                        const QByteArray &actor)
+{
+    Table *history = table(QStringLiteral("AccountHistory"));
+    static const char *const tracked[][3] = {{"Name", "Name", "Text"}, {"Type", "Type", "Text"},
+                                             {"Industry", "Industry", "Text"}, {"Rating", "Rating", "Text"},
+                                             {"Phone", "Phone", "Text"}, {"AnnualRevenue", "AnnualRevenue", "Currency"},
+                                             {"OwnerId", "Owner", "EntityId"}};
+    for (const auto &t : tracked) {
+        const int slot = account.slot(QString::fromLatin1(t[0]));
+        const QByteArray before = account.stored(row, slot).toByteArray();
+        if (before == after[slot])
+            continue;
+        QList<QByteArray> cells(history->def.slotCount);
+        cells[history->idSlot] = makeId(history->def.keyPrefix, history->nextIdNumber++);
+        cells[history->isDeletedSlot] = "false";
+        cells[history->slot(QStringLiteral("AccountId"))] = account.stored(row, account.idSlot).toByteArray();
+        cells[history->createdByIdSlot] = actor;
+        cells[history->createdDateSlot] = stamp;
+        cells[history->slot(QStringLiteral("Field"))] = t[1];
+        cells[history->slot(QStringLiteral("DataType"))] = t[2];
+        cells[history->slot(QStringLiteral("OldValue"))] = before;
+        cells[history->slot(QStringLiteral("NewValue"))] = after[slot];
+        appendRow(*history, rowblob::encode(cells));
+    }
+}
+
 WriteResult Org::remove(Table &table, const QByteArray &id, const QByteArray &actor, qint64 ifUnmodifiedSinceMs)
 {
+    if (table.def.readOnly)
+        return readOnlyEntity(table, "deleted");
     WriteResult result;
     result.httpStatus = 204;
     result.id = normalizeId(id);
@@ -667,6 +712,8 @@ WriteResult Org::remove(Table &table, const QByteArray &id, const QByteArray &ac
 
 WriteResult Org::undelete(Table &table, const QByteArray &id, const QByteArray &actor)
 {
+    if (table.def.readOnly)
+        return readOnlyEntity(table, "undeleted");
     WriteResult result;
     result.id = normalizeId(id);
     const int row = result.id.isEmpty() ? -1 : table.rowOf(result.id);

@@ -140,6 +140,8 @@ private:
     void buildTables();
     void setRow(Table &table, int row, QByteArray blob);
     int appendRow(Table &table, QByteArray blob);
+    void recordHistory(Table &account, int row, const QList<QByteArray> &after, const QByteArray &stamp,
+                       const QByteArray &actor);
     void indexRow(Table &table, int row, bool add);
     QList<SfError> convert(const Table &table, const QJsonObject &values, bool creating,
                            QList<QByteArray> &cells) const;

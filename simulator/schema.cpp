@@ -596,6 +596,21 @@ QList<ObjectDef> buildCatalogue()
         addSystemFields(o);
         all.append(o);
     }
+    { // AccountHistory: field history, written by the org on Account updates.
+      // Like every *History object it has CreatedDate but no SystemModstamp.
+        ObjectDef o = object("AccountHistory", "Account History", "Account History", "017", false);
+        o.readOnly = true;
+        o.addField(F("AccountId", "Account ID", FieldType::Reference).ref({QStringLiteral("Account")}, "Account").ro().req());
+        F createdBy("CreatedById", "Created By ID", FieldType::Reference);
+        createdBy.ro().req().ref({QStringLiteral("User")}, "CreatedBy");
+        o.addField(createdBy);
+        o.addField(F("CreatedDate", "Created Date", FieldType::DateTime).ro().req());
+        o.addField(F("Field", "Changed Field", FieldType::Picklist).ro().req().pick({QStringLiteral("Name"), QStringLiteral("Type"), QStringLiteral("Industry"), QStringLiteral("Rating"), QStringLiteral("Phone"), QStringLiteral("AnnualRevenue"), QStringLiteral("Owner")}, true));
+        o.addField(F("DataType", "Data Type", FieldType::Picklist).ro().pick({QStringLiteral("Text"), QStringLiteral("Currency"), QStringLiteral("EntityId")}));
+        o.addField(F("OldValue", "Old Value", FieldType::AnyType).ro().len(255));
+        o.addField(F("NewValue", "New Value", FieldType::AnyType).ro().len(255));
+        all.append(o);
+    }
     for (ObjectDef &o : all)
         o.schemaChangedMs = nowMs();
     return all;
@@ -633,10 +648,10 @@ QByteArray objectFlags(const ObjectDef &o, const QByteArray &version)
     QByteArray out;
     const QByteArray base = "/services/data/v" + version + "/sobjects/" + o.name.toUtf8();
     kv(out, "activateable", false);
-    kv(out, "createable", true);
+    kv(out, "createable", !o.readOnly);
     kv(out, "custom", o.custom);
     kv(out, "customSetting", false);
-    kv(out, "deletable", true);
+    kv(out, "deletable", !o.readOnly);
     kv(out, "deprecatedAndHidden", false);
     kv(out, "feedEnabled", !o.custom);
     kv(out, "keyPrefix", QString::fromLatin1(o.keyPrefix));
@@ -650,9 +665,9 @@ QByteArray objectFlags(const ObjectDef &o, const QByteArray &version)
     kv(out, "replicateable", true);
     kv(out, "retrieveable", true);
     kv(out, "searchable", true);
-    kv(out, "triggerable", true);
-    kv(out, "undeletable", true);
-    kv(out, "updateable", true);
+    kv(out, "triggerable", !o.readOnly);
+    kv(out, "undeletable", !o.readOnly);
+    kv(out, "updateable", !o.readOnly);
     out += "\"urls\":{\"compactLayouts\":\"" + base + "/describe/compactLayouts\",\"rowTemplate\":\"" + base
            + "/{ID}\",\"describe\":\"" + base + "/describe\",\"sobject\":\"" + base + "\"}";
     return out;

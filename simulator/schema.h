@@ -71,6 +71,7 @@ struct ObjectDef
     QString labelPlural;
     QByteArray keyPrefix;
     bool custom = false;
+    bool readOnly = false; // *History: written only by the org itself
     QList<FieldDef> fields;
     QHash<QString, int> byName;         // lower-case field name -> index
     QHash<QString, int> byRelationship; // lower-case relationship name -> index of reference field

@@ -122,6 +122,7 @@ private slots:
     void faults();
     void replicationWindows();
     void controlApi();
+    void historyHasOnlyCreatedDate();
     void everyObjectServesValidJson();
     void wideRowsGetSmallerPages();
     void churnChangesRecordsAsAnotherUser();
@@ -879,6 +880,24 @@ void TestSimApi::controlApi()
     QCOMPARE(m_http.control("GET", QStringLiteral("/__sim/stats")).object().value(QStringLiteral("apiUsage")).toInteger(), 1);
 }
 
+void TestSimApi::historyHasOnlyCreatedDate()
+{
+    const QString id = m_http.post(V + QStringLiteral("/sobjects/Account"), QJsonDocument(QJsonObject{{QStringLiteral("Name"), QStringLiteral("Hist Co")}})).object().value(QStringLiteral("id")).toString();
+    QCOMPARE(m_http.patch(V + QStringLiteral("/sobjects/Account/") + id, {{QStringLiteral("Name"), QStringLiteral("Hist Co 2")}, {QStringLiteral("Rating"), QStringLiteral("Hot")}}).status, 204);
+    const Response r = m_http.get(Http::q(QStringLiteral("SELECT Id, Field, OldValue, NewValue, CreatedDate FROM AccountHistory WHERE AccountId = '%1' ORDER BY Field").arg(id)));
+    QCOMPARE(r.status, 200);
+    const QJsonArray rows = r.object().value(QStringLiteral("records")).toArray();
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("Field")).toString(), QStringLiteral("Name"));
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("OldValue")).toString(), QStringLiteral("Hist Co"));
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("NewValue")).toString(), QStringLiteral("Hist Co 2"));
+    QCOMPARE(rows[1].toObject().value(QStringLiteral("Field")).toString(), QStringLiteral("Rating"));
+    QCOMPARE(m_http.get(Http::q(QStringLiteral("SELECT SystemModstamp FROM AccountHistory"))).firstErrorCode(), QStringLiteral("INVALID_FIELD"));
+    const Response refused = m_http.post(V + QStringLiteral("/sobjects/AccountHistory"), QJsonDocument(QJsonObject{{QStringLiteral("Field"), QStringLiteral("Name")}}));
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(refused.firstErrorCode(), QStringLiteral("INVALID_TYPE"));
+}
+
 void TestSimApi::everyObjectServesValidJson()
 {
     // Generated data of every type must come out as valid JSON of the right kind.
@@ -980,7 +999,7 @@ void TestSimApi::dataFileSurvivesRestart()
     SimProcess again(args);
     QString why;
     QVERIFY2(again.start(&why), qPrintable(why));
-    QVERIFY2(again.output().contains("loaded 104 records"), again.output().constData()); // 100 Accounts, 2 Users, 1 Pricebook2, 1 new
+    QVERIFY2(again.output().contains("loaded 114 records"), again.output().constData()); // 100 Accounts, 10 AccountHistory, 2 Users, 1 Pricebook2, 1 new
     Http http;
     http.base = again.baseUrl();
     http.token = again.fetchAccessToken(&why);
