@@ -821,7 +821,9 @@ bool Org::addField(Table &table, const QJsonObject &spec, QString *why)
     f.precision = spec.value(QStringLiteral("precision")).toInt(isNumeric(f.type) ? 18 : 0);
     f.scale = spec.value(QStringLiteral("scale")).toInt(0);
     f.externalId = spec.value(QStringLiteral("externalId")).toBool(false);
-    f.unique = f.externalId;
+    // External ids are unique unless the spec says otherwise; non-unique ones
+    // make upserts that match several records answer 300.
+    f.unique = spec.value(QStringLiteral("unique")).toBool(f.externalId);
     for (const QJsonValue &v : spec.value(QStringLiteral("picklistValues")).toArray())
         f.picklistValues.append(v.toString());
     f.restrictedPicklist = spec.value(QStringLiteral("restrictedPicklist")).toBool(false);
@@ -915,6 +917,7 @@ bool Org::save(const QString &path, QString *why) const
         for (const FieldDef &f : t->def.fields) {
             if (f.custom && f.slot >= 0) {
                 const QJsonObject spec{{QStringLiteral("name"), f.name}, {QStringLiteral("type"), QString::fromLatin1(fieldTypeName(f.type))},
+                                       {QStringLiteral("unique"), f.unique},
                                        {QStringLiteral("label"), f.label}, {QStringLiteral("length"), f.length},
                                        {QStringLiteral("precision"), f.precision}, {QStringLiteral("scale"), f.scale},
                                        {QStringLiteral("externalId"), f.externalId},

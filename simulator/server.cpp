@@ -270,7 +270,9 @@ Reply SimServer::route(const QHttpServerRequest &request)
         return handleControl(request, path);
 
     Reply reply;
-    if (path.startsWith(QLatin1String("/services/oauth2/")) || path.startsWith(QLatin1String("/id/"))) {
+    if (request.url().toEncoded().size() > 16384) {
+        reply = errorReply(414, "URI_TOO_LONG", QStringLiteral("The request URI is longer than 16,384 bytes; send long SOQL through Bulk API 2.0 or shorten it."));
+    } else if (path.startsWith(QLatin1String("/services/oauth2/")) || path.startsWith(QLatin1String("/id/"))) {
         reply = handleOAuth(request, path);
     } else if (path == QLatin1String("/services/data") || path == QLatin1String("/services/data/")) {
         QByteArray body = "[";

@@ -416,6 +416,8 @@ void TestSimApi::queryErrors()
     QCOMPARE(r.firstErrorCode(), QStringLiteral("MALFORMED_QUERY"));
     r = m_http.get(V + QStringLiteral("/query?q="));
     QCOMPARE(r.firstErrorCode(), QStringLiteral("MALFORMED_QUERY"));
+    r = m_http.get(Http::q(QStringLiteral("SELECT Id FROM Account WHERE Name IN ('%1')").arg(QString(17000, QLatin1Char('x')))));
+    QCOMPARE(r.status, 414);
 }
 
 void TestSimApi::paginationBoundaries()
@@ -550,6 +552,16 @@ void TestSimApi::upsertByExternalId()
     QCOMPARE(r.object().value(QStringLiteral("id")).toString(), id);
     QCOMPARE(m_http.get(V + QStringLiteral("/sobjects/Account/ERP_Id__c/UPS-1")).object().value(QStringLiteral("Name")).toString(), QStringLiteral("Upsert Co 2"));
     QCOMPARE(m_http.patch(V + QStringLiteral("/sobjects/Account/Name/x"), {{QStringLiteral("Name"), QStringLiteral("y")}}).status, 404);
+    // A non-unique external id that matches two records: 300 with their URLs.
+    QCOMPARE(m_http.control("POST", QStringLiteral("/__sim/fields/Account"), {{QStringLiteral("name"), QStringLiteral("Legacy_Id__c")}, {QStringLiteral("type"), QStringLiteral("string")},
+                                                                                {QStringLiteral("externalId"), true}, {QStringLiteral("unique"), false}}).status, 201);
+    const QJsonArray two = m_http.get(Http::q(QStringLiteral("SELECT Id FROM Account ORDER BY Id LIMIT 2"))).object().value(QStringLiteral("records")).toArray();
+    for (const QJsonValue &v : two)
+        QCOMPARE(m_http.control("PATCH", QStringLiteral("/__sim/records/Account/") + v.toObject().value(QStringLiteral("Id")).toString(), {{QStringLiteral("Legacy_Id__c"), QStringLiteral("L-1")}}).status, 200);
+    r = m_http.patch(V + QStringLiteral("/sobjects/Account/Legacy_Id__c/L-1"), {{QStringLiteral("Name"), QStringLiteral("Ambiguous")}});
+    QCOMPARE(r.status, 300);
+    QCOMPARE(r.array().size(), 2);
+    QVERIFY(r.array().at(0).toString().startsWith(V + QStringLiteral("/sobjects/Account/001")));
 }
 
 void TestSimApi::compositeReferencesAndAllOrNone()
