@@ -175,11 +175,13 @@ QUrl RestClient::urlFor(const ApiRequest &request) const
     url.setPath(path.startsWith(QLatin1Char('/')) ? path : conn.dataPath() + QLatin1Char('/') + path,
                 QUrl::TolerantMode);
     // Encoded by hand: SOQL holds '+', '%' and '&', which QUrlQuery would keep
-    // or misread as escapes.
+    // or misread as escapes. Characters that are harmless in a query value stay
+    // readable, as a browser or curl would send them.
+    static const QByteArray keep = QByteArrayLiteral(",:/@!$'()*");
     for (const auto &[k, v] : request.query) {
         if (!query.isEmpty())
             query += QLatin1Char('&');
-        query += QString::fromLatin1(QUrl::toPercentEncoding(k) + '=' + QUrl::toPercentEncoding(v));
+        query += QString::fromLatin1(QUrl::toPercentEncoding(k) + '=' + QUrl::toPercentEncoding(v, keep));
     }
     if (!query.isEmpty())
         url.setQuery(query, QUrl::TolerantMode);

@@ -485,6 +485,74 @@ void TestSession::typedHelpers()
     QCOMPARE(composite.responses.at(0).httpStatusCode, 201);
     QCOMPARE(composite.responses.at(1).body.toObject().value(QStringLiteral("Name")).toString(), QStringLiteral("Composite"));
 
+    // Upsert on the external id: created first, then matched.
+    SaveResult upserted;
+    done = false;
+    client.upsert(QStringLiteral("Account"), QStringLiteral("ERP_Id__c"), QStringLiteral("ERP-71"),
+                  QJsonObject{{QStringLiteral("Name"), QStringLiteral("Upserted")}}, [&](const SaveResult &r) { upserted = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(upserted.success, upserted.errors.isEmpty() ? "" : qPrintable(upserted.errors.first().toString()));
+    QVERIFY(upserted.created);
+    SaveResult matched;
+    done = false;
+    client.upsert(QStringLiteral("Account"), QStringLiteral("ERP_Id__c"), QStringLiteral("ERP-71"),
+                  QJsonObject{{QStringLiteral("Name"), QStringLiteral("Upserted again")}}, [&](const SaveResult &r) { matched = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY(matched.success);
+    QVERIFY(!matched.created);
+
+    JsonResult fetched;
+    done = false;
+    client.retrieve(QStringLiteral("Account"), upserted.id, {QStringLiteral("Name"), QStringLiteral("ERP_Id__c")}, ApiCategory::Poll,
+                    [&](const JsonResult &r) { fetched = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!fetched.error, qPrintable(fetched.error.toString()));
+    QCOMPARE(fetched.json.object().value(QStringLiteral("Name")).toString(), QStringLiteral("Upserted again"));
+
+    // Composite graph: one transaction, answered per graph.
+    JsonResult graph;
+    done = false;
+    const QJsonArray graphs{QJsonObject{
+        {QStringLiteral("graphId"), QStringLiteral("g1")},
+        {QStringLiteral("compositeRequest"),
+         QJsonArray{QJsonObject{{QStringLiteral("method"), QStringLiteral("POST")},
+                                {QStringLiteral("url"), QStringLiteral("/services/data/v59.0/sobjects/Account")},
+                                {QStringLiteral("referenceId"), QStringLiteral("a1")},
+                                {QStringLiteral("body"), QJsonObject{{QStringLiteral("Name"), QStringLiteral("Graph")}}}}}}}};
+    client.compositeGraph(graphs, [&](const JsonResult &r) { graph = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!graph.error, qPrintable(graph.error.toString()));
+    const QJsonObject g1 = graph.json.object().value(QStringLiteral("graphs")).toArray().first().toObject();
+    QVERIFY2(g1.value(QStringLiteral("isSuccessful")).toBool(), QJsonDocument(g1).toJson().constData());
+
+    // Collections update and delete.
+    SaveResults updatedMany;
+    done = false;
+    client.collectionsUpdate(false,
+                             QJsonArray{QJsonObject{{QStringLiteral("attributes"), QJsonObject{{QStringLiteral("type"), QStringLiteral("Account")}}},
+                                                    {QStringLiteral("id"), upserted.id},
+                                                    {QStringLiteral("Name"), QStringLiteral("Via collections")}}},
+                             [&](const SaveResults &r) { updatedMany = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!updatedMany.error, qPrintable(updatedMany.error.toString()));
+    QVERIFY(updatedMany.results.first().success);
+    SaveResults deletedMany;
+    done = false;
+    client.collectionsDelete(false, {upserted.id}, [&](const SaveResults &r) { deletedMany = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!deletedMany.error, qPrintable(deletedMany.error.toString()));
+    QVERIFY(deletedMany.results.first().success);
+
+    // queryAll still sees the soft-deleted record; query does not.
+    QueryResult withDeleted;
+    done = false;
+    client.queryAll(QStringLiteral("SELECT Id, IsDeleted FROM Account WHERE ERP_Id__c = 'ERP-71'"), 0, ApiCategory::Poll,
+                    [&](const QueryResult &r) { withDeleted = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QVERIFY2(!withDeleted.error, qPrintable(withDeleted.error.toString()));
+    QCOMPARE(withDeleted.totalSize, 1);
+    QVERIFY(withDeleted.records.first().toObject().value(QStringLiteral("IsDeleted")).toBool());
+
     SaveResult removed;
     done = false;
     client.remove(QStringLiteral("Account"), created.id, {}, [&](const SaveResult &r) { removed = r; done = true; });
