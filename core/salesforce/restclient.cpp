@@ -319,6 +319,8 @@ void RestClient::onFinished(RequestId id, QNetworkReply *reply)
         const auto code = reply->error();
         mayHaveArrived = code != QNetworkReply::ConnectionRefusedError && code != QNetworkReply::HostNotFoundError;
         r.error = SalesforceError::make(SalesforceError::Kind::Network, reply->errorString());
+        if (code == QNetworkReply::SslHandshakeFailedError) // a certificate problem does not go away by retrying
+            r.error.errorCode = QStringLiteral("TLS_HANDSHAKE_FAILED");
     } else if (r.httpStatus >= 300 && r.httpStatus != 304) {
         r.error = SalesforceError::fromHttp(r.httpStatus, r.body);
     }

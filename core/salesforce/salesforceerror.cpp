@@ -82,6 +82,7 @@ bool SalesforceError::isRetryable() const
 {
     switch (kind) {
     case Kind::Network:
+        return errorCode != QLatin1String("TLS_HANDSHAKE_FAILED");
     case Kind::Timeout:
         return true;
     case Kind::Http:

@@ -38,7 +38,8 @@ struct SalesforceError
     explicit operator bool() const { return isError(); }
 
     // Worth sending again unchanged: network errors, timeouts, 5xx,
-    // SERVER_UNAVAILABLE and UNABLE_TO_LOCK_ROW. Never validation errors.
+    // SERVER_UNAVAILABLE and UNABLE_TO_LOCK_ROW. Never validation errors, nor
+    // TLS handshake failures (errorCode "TLS_HANDSHAKE_FAILED").
     bool isRetryable() const;
 
     // One or two sentences that say what happened and what to do.

@@ -93,6 +93,8 @@ void TestBasics::retryClassification()
     QVERIFY(!make(403, "REQUEST_LIMIT_EXCEEDED").isRetryable());
     QVERIFY(SalesforceError::make(SalesforceError::Kind::Network, QStringLiteral("reset")).isRetryable());
     QVERIFY(SalesforceError::make(SalesforceError::Kind::Timeout, QStringLiteral("slow")).isRetryable());
+    QVERIFY(!SalesforceError::make(SalesforceError::Kind::Network, QStringLiteral("bad certificate"),
+                                   QStringLiteral("TLS_HANDSHAKE_FAILED")).isRetryable());
     QVERIFY(!SalesforceError::make(SalesforceError::Kind::Cancelled, QStringLiteral("x")).isRetryable());
 }
 
