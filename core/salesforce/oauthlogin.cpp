@@ -274,8 +274,16 @@ void OAuthLogin::finish(const SalesforceError &error, const TokenResponse &token
     conn.instanceUrl = tokens.instanceUrl;
     conn.orgId = tokens.orgId;
     conn.userId = tokens.userId;
-    qCInfo(lcOAuth, "Browser login succeeded for org %s", qPrintable(conn.orgId));
-    emit succeeded(conn, tokens);
+    // Who logged in, for the person to see; a failure here does not undo the login.
+    auto *endpoint = new TokenEndpoint(m_conn, this);
+    endpoint->userInfo(tokens.instanceUrl, tokens.accessToken, [this, endpoint, conn, tokens](const TokenEndpoint::UserInfo &info) mutable {
+        endpoint->deleteLater();
+        if (info.error)
+            qCWarning(lcOAuth, "Could not read who logged in: %s", qPrintable(redact(info.error.toString())));
+        conn.username = info.username;
+        qCInfo(lcOAuth, "Browser login succeeded for org %s as %s", qPrintable(conn.orgId), qPrintable(conn.username));
+        emit succeeded(conn, tokens);
+    });
 }
 
 } // namespace tether::salesforce

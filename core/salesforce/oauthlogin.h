@@ -51,7 +51,8 @@ public:
     void setOpenBrowser(bool open);
 
     // Listens, builds the authorization URL, opens the browser. Ends with
-    // exactly one of succeeded() or failed().
+    // exactly one of succeeded() or failed(); succeeded() carries the username
+    // from /userinfo when it could be read.
     void start();
     void cancel();
     bool isRunning() const;

@@ -157,4 +157,35 @@ void TokenEndpoint::revoke(const QString &token, DoneCallback done)
              });
 }
 
+void TokenEndpoint::userInfo(const QUrl &instanceUrl, const QString &accessToken,
+                             std::function<void(const UserInfo &)> done)
+{
+    QUrl url = instanceUrl;
+    url.setPath(QStringLiteral("/services/oauth2/userinfo"));
+    QNetworkRequest request(url);
+    request.setRawHeader("Accept", "application/json");
+    request.setRawHeader("Authorization", "Bearer " + accessToken.toLatin1());
+    request.setTransferTimeout(m_timeoutMs);
+    QNetworkReply *reply = m_nam->get(request);
+    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+        reply->deleteLater();
+        UserInfo info;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        if (status == 0) {
+            info.error = SalesforceError::make(SalesforceError::Kind::Network, reply->errorString());
+        } else if (status != 200) {
+            info.error = SalesforceError::fromHttp(status, body);
+        } else {
+            const QJsonObject o = QJsonDocument::fromJson(body).object();
+            info.username = o.value(QLatin1String("preferred_username")).toString();
+            info.name = o.value(QLatin1String("name")).toString();
+            info.email = o.value(QLatin1String("email")).toString();
+            info.orgId = o.value(QLatin1String("organization_id")).toString();
+            info.userId = o.value(QLatin1String("user_id")).toString();
+        }
+        done(info);
+    });
+}
+
 } // namespace tether::salesforce

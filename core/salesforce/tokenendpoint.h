@@ -51,6 +51,18 @@ public:
     // Revoking a refresh token kills its access tokens too.
     void revoke(const QString &token, DoneCallback done);
 
+    // GET {instanceUrl}/services/oauth2/userinfo: who is logged in (for display).
+    struct UserInfo
+    {
+        SalesforceError error;
+        QString username; // preferred_username
+        QString name;
+        QString email;
+        QString orgId;
+        QString userId;
+    };
+    void userInfo(const QUrl &instanceUrl, const QString &accessToken, std::function<void(const UserInfo &)> done);
+
 private:
     void postForm(const QString &path, const QList<QPair<QString, QString>> &form,
                   std::function<void(int status, const QByteArray &body, const SalesforceError &net)> done);

@@ -209,6 +209,7 @@ void TestSession::pkceLoginWithTestAsBrowser()
     QVERIFY(!tokens.refreshToken.isEmpty());
     QCOMPARE(conn.orgId.size(), 18);
     QCOMPARE(conn.userId.size(), 18);
+    QCOMPARE(conn.username, QString::fromLatin1(SimProcess::DefaultUsername));
     QVERIFY(conn.instanceUrl.isValid());
     QVERIFY(!login.isRunning());
 
