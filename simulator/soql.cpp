@@ -329,13 +329,24 @@ private:
             return {};
         if (!peek().is("OR"))
             return left;
+        // SOQL has no precedence between AND and OR: mixing them needs parentheses.
+        auto mixed = [this](const Condition &c) {
+            if (c.kind == Condition::Kind::And && !c.grouped) {
+                fail(c.operatorPosition, QStringLiteral("unexpected token: 'AND'"));
+                return true;
+            }
+            return false;
+        };
+        if (mixed(*left))
+            return {};
         auto node = std::make_unique<Condition>();
         node->kind = Condition::Kind::Or;
+        node->operatorPosition = peek().position;
         node->children.push_back(std::move(left));
         while (peek().is("OR")) {
             next();
             auto right = andExpr();
-            if (!right)
+            if (!right || mixed(*right))
                 return {};
             node->children.push_back(std::move(right));
         }
@@ -351,6 +362,7 @@ private:
             return left;
         auto node = std::make_unique<Condition>();
         node->kind = Condition::Kind::And;
+        node->operatorPosition = peek().position;
         node->children.push_back(std::move(left));
         while (peek().is("AND")) {
             next();
@@ -358,6 +370,10 @@ private:
             if (!right)
                 return {};
             node->children.push_back(std::move(right));
+        }
+        if (peek().is("OR")) {
+            unexpected();
+            return {};
         }
         return node;
     }
@@ -384,6 +400,7 @@ private:
                 return {};
             }
             next();
+            inner->grouped = true;
             return inner;
         }
         return comparison();

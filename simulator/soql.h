@@ -48,6 +48,8 @@ struct Condition
     FieldPath path;
     QList<Literal> values;
     std::vector<std::unique_ptr<Condition>> children;
+    bool grouped = false;    // written in parentheses
+    int operatorPosition = 0; // And/Or: where the first AND/OR is
 };
 
 struct SelectItem

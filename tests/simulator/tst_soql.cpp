@@ -107,6 +107,8 @@ void TestSoql::parsesFullGrammar()
     QVERIFY(q->orderBy[1].descending);
     QCOMPARE(q->limit, 10);
     QCOMPARE(q->offset, 5);
+    QVERIFY(parseSoql(QStringLiteral("SELECT Id FROM Account WHERE (Name = 'a' AND Name = 'b') OR Name = 'c'"), &error));
+    QVERIFY(parseSoql(QStringLiteral("SELECT Id FROM Account WHERE Name = 'a' AND (Name = 'b' OR Name = 'c') AND NOT Name = 'd'"), &error));
     auto count = parseSoql(QStringLiteral("select count() from Account"), &error);
     QVERIFY(count && count->countOnly());
 }
@@ -123,6 +125,8 @@ void TestSoql::malformed_data()
     QTest::newRow("bad operator") << QStringLiteral("SELECT Id FROM Account WHERE Name == 'a'") << 36 << QStringLiteral("unexpected token: '='");
     QTest::newRow("trailing comma") << QStringLiteral("SELECT Id, FROM Account") << 12 << QStringLiteral("unexpected token: 'FROM'");
     QTest::newRow("limit text") << QStringLiteral("SELECT Id FROM Account LIMIT x") << 30 << QStringLiteral("unexpected token: 'x'");
+    QTest::newRow("AND then OR") << QStringLiteral("SELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Name = 'c'") << 56 << QStringLiteral("unexpected token: 'OR'");
+    QTest::newRow("OR then AND") << QStringLiteral("SELECT Id FROM Account WHERE Name = 'a' OR Name = 'b' AND Name = 'c'") << 55 << QStringLiteral("unexpected token: 'AND'");
     QTest::newRow("garbage after") << QStringLiteral("SELECT Id FROM Account Foo Bar") << 28 << QStringLiteral("unexpected token: 'Bar'");
 }
 
