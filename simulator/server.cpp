@@ -222,6 +222,9 @@ void SimServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *so
 bool SimServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     Reply reply = route(request);
+    // QT_LOGGING_RULES="tether.sim.debug=true" shows every call.
+    qCDebug(lcSim, "%s %s -> %d (%lld bytes%s)", methodName(request.method()).constData(),
+            qPrintable(request.url().path()), reply.status, qint64(reply.body.size()), reply.drop ? ", dropped" : "");
     send(socket, request, std::move(reply));
     return true;
 }
