@@ -154,12 +154,13 @@ int main(int argc, char **argv)
 
     // The same rows, same table shape, loaded by psql \copy from a CSV file.
     const QString csvPath = dir.filePath(QStringLiteral("accounts.csv"));
-    check.exec(QStringLiteral("COPY salesforce.account TO '%1' WITH (FORMAT csv)").arg(csvPath));
-    check.exec(QStringLiteral("CREATE TABLE salesforce.account_copy (LIKE salesforce.account INCLUDING ALL)"));
+    QProcess psql;
+    psql.start(QStringLiteral("psql"), {db1, QStringLiteral("-c"),
+                                        QStringLiteral("\\copy salesforce.account TO '%1' WITH (FORMAT csv)").arg(csvPath)});
+    psql.waitForFinished(30 * 60 * 1000);
     store::PgConnection db2conn;
     db2conn.open(db2);
     db2conn.exec(QStringLiteral("CREATE TABLE salesforce.account_psql (LIKE salesforce.account INCLUDING ALL)"));
-    QProcess psql;
     wall.restart();
     psql.start(QStringLiteral("psql"), {db2, QStringLiteral("-c"),
                                         QStringLiteral("\\copy salesforce.account_psql FROM '%1' WITH (FORMAT csv)").arg(csvPath)});
@@ -199,9 +200,11 @@ int main(int argc, char **argv)
         const QString table = QStringLiteral("salesforce.") + object.toLower();
         const QString id = db3conn.exec(QStringLiteral("SELECT id FROM %1 ORDER BY random() LIMIT 1").arg(table)).value(0, 0);
         const QString mark = QStringLiteral("fresh-%1").arg(i);
-        const QString field = object == QLatin1String("Case") || object == QLatin1String("Task")
-                                  ? QStringLiteral("Subject")
-                                  : (object == QLatin1String("Contact") || object == QLatin1String("Lead") ? QStringLiteral("LastName") : QStringLiteral("Name"));
+        static const QHash<QString, QString> editable{
+            {QStringLiteral("Case"), QStringLiteral("Subject")}, {QStringLiteral("Task"), QStringLiteral("Description")},
+            {QStringLiteral("Contact"), QStringLiteral("LastName")}, {QStringLiteral("Lead"), QStringLiteral("LastName")},
+            {QStringLiteral("Invoice__c"), QStringLiteral("Notes__c")}};
+        const QString field = editable.value(object, QStringLiteral("Name"));
         // Changes arrive at random moments relative to the poll cycle.
         QTest::qWait(int(QRandomGenerator::global()->bounded(3000)));
         QElapsedTimer lag;

@@ -1,7 +1,10 @@
 // The tether executable as a person runs it: --help, --version, and a headless
 // run that stops cleanly on SIGTERM and SIGINT.
 #include <QProcess>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
+#include <sys/stat.h>
 #include <csignal>
 
 class TestCli : public QObject
@@ -11,9 +14,11 @@ class TestCli : public QObject
 private slots:
     void helpListsOptions();
     void versionPrintsVersion();
-    void headlessStopsOnSignal_data();
-    void headlessStopsOnSignal();
+    void headlessWithoutOrgExplains();
+    void headlessDemoStopsOnSignal_data();
+    void headlessDemoStopsOnSignal();
     void unknownOptionIsAnError();
+    void refreshTokenFileMustBePrivate();
 };
 
 static QProcess *startTether(const QStringList &args, QObject *parent)
@@ -45,27 +50,45 @@ void TestCli::versionPrintsVersion()
              QStringLiteral("tether " TETHER_VERSION));
 }
 
-void TestCli::headlessStopsOnSignal_data()
+void TestCli::headlessWithoutOrgExplains()
+{
+    QProcess *p = startTether({QStringLiteral("--headless")}, this);
+    QVERIFY(p->waitForFinished(30000));
+    QCOMPARE(p->exitCode(), 2);
+    const QByteArray err = p->readAllStandardError();
+    QVERIFY2(err.contains("Nothing to sync") && err.contains("--demo"), err.constData());
+}
+
+void TestCli::headlessDemoStopsOnSignal_data()
 {
     QTest::addColumn<int>("signalNumber");
     QTest::newRow("SIGTERM") << int(SIGTERM);
     QTest::newRow("SIGINT") << int(SIGINT);
 }
 
-void TestCli::headlessStopsOnSignal()
+// The whole demo at a tiny scale: managed PostgreSQL, tether-sim, login,
+// backfill; then a signal stops everything cleanly.
+void TestCli::headlessDemoStopsOnSignal()
 {
     QFETCH(int, signalNumber);
-    QProcess *p = startTether({QStringLiteral("--headless")}, this);
+    QTemporaryDir dataDir;
+    QVERIFY(dataDir.isValid());
+    ::chmod(QFile::encodeName(dataDir.path()).constData(), 0755); // reachable by the postgres user when root
+    QProcess *p = startTether({QStringLiteral("--headless"), QStringLiteral("--demo"), QStringLiteral("--demo-scale"),
+                               QStringLiteral("0.002"), QStringLiteral("--rate"), QStringLiteral("50"),
+                               QStringLiteral("--data-dir"), dataDir.path()},
+                              this);
     QVERIFY(p->waitForStarted(30000));
     QByteArray err;
-    // Wait until it says it is running, so the signal handler is installed.
-    QTRY_VERIFY_WITH_TIMEOUT((err += p->readAllStandardError()).contains("running headless"), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT((err += p->readAllStandardError()).contains("every table is backfilled"),
+                              err.right(3000).constData(), 180000);
+    QVERIFY(err.contains("Account backfill complete"));
     ::kill(pid_t(p->processId()), signalNumber);
-    QVERIFY(p->waitForFinished(30000));
+    QVERIFY(p->waitForFinished(60000));
     err += p->readAllStandardError();
     QCOMPARE(p->exitStatus(), QProcess::NormalExit);
     QCOMPARE(p->exitCode(), 0);
-    QVERIFY2(err.contains("stopped cleanly"), err.constData());
+    QVERIFY2(err.contains("stopped cleanly"), err.right(2000).constData());
 }
 
 void TestCli::unknownOptionIsAnError()
@@ -74,6 +97,26 @@ void TestCli::unknownOptionIsAnError()
     QVERIFY(p->waitForFinished(30000));
     QVERIFY(p->exitCode() != 0);
     QVERIFY(p->readAllStandardError().contains("no-such-option"));
+}
+
+void TestCli::refreshTokenFileMustBePrivate()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("token"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("5Aep861secret");
+    file.close();
+    QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+    QProcess *p = startTether({QStringLiteral("--headless"), QStringLiteral("--client-id"), QStringLiteral("x"),
+                               QStringLiteral("--database"), QStringLiteral("host=127.0.0.1 port=1"),
+                               QStringLiteral("--refresh-token-file"), path},
+                              this);
+    QVERIFY(p->waitForFinished(30000));
+    QCOMPARE(p->exitCode(), 1);
+    const QByteArray err = p->readAllStandardError();
+    QVERIFY2(err.contains("600"), err.constData());
+    QVERIFY(!err.contains("5Aep861secret"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -2,6 +2,10 @@
 
 #include "simprocess.h"
 
+#include "schema/tableschema.h"
+#include "store/pgconnection.h"
+#include "sync/mirrorstore.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkReply>
@@ -135,5 +139,61 @@ int SimControl::addFault(const QJsonObject &fault)
 bool SimControl::clearFaults() { return control("DELETE", QStringLiteral("/__sim/faults")).status == 200; }
 
 QJsonObject SimControl::stats() { return control("GET", QStringLiteral("/__sim/stats")).json().object(); }
+
+namespace {
+QStringList rowsAsJson(store::PgConnection &db, const QString &table, const QStringList &columns)
+{
+    QStringList quoted;
+    for (const QString &c : columns)
+        quoted << u'"' + c + u'"';
+    const store::PgResult r = db.exec(QStringLiteral("SELECT json_build_array(%1)::text FROM %2 ORDER BY id")
+                                          .arg(quoted.join(QStringLiteral(", ")), table));
+    if (!r.ok())
+        qWarning() << r.error().toString();
+    QStringList rows;
+    for (int i = 0; i < r.rowCount(); ++i)
+        rows << r.value(i, 0);
+    return rows;
+}
+} // namespace
+
+QString SimControl::compareMirror(const QString &object, store::PgConnection &mirror, store::PgConnection &scratch)
+{
+    // The expected table: the simulator's current records, read page by page
+    // over REST (so a Bulk-loaded mirror is checked against the JSON path).
+    const Reply describe = request("GET", dataPath() + QStringLiteral("/sobjects/%1/describe").arg(object));
+    if (describe.status != 200)
+        return QStringLiteral("describe of %1 failed: %2").arg(object, QString::fromUtf8(describe.body));
+    const schema::TableSchema table = schema::TableSchema::fromDescribe(
+        schema::ObjectDescribe::fromJson(describe.json().object()), QStringLiteral("expected"));
+    scratch.exec(QStringLiteral("DROP SCHEMA IF EXISTS expected CASCADE; DROP SCHEMA IF EXISTS tether CASCADE"));
+    sync::MirrorStore expected(scratch, QStringLiteral("expected"));
+    if (const store::PgError e = expected.ensureStateSchema())
+        return e.toString();
+    if (const store::PgError e = expected.prepareTable(table, {}, nullptr))
+        return e.toString();
+    const QList<QByteArray> pages =
+        queryAllPages(QStringLiteral("SELECT %1 FROM %2").arg(table.fieldNames().join(QStringLiteral(", ")), object));
+    for (const QByteArray &body : pages) {
+        const sync::ApplyResult r = expected.applyPage(table, sync::pageFromQueryJson(body, table), {});
+        if (r.error)
+            return r.error.toString();
+    }
+    QStringList columns;
+    for (const schema::ColumnSpec &c : table.columns)
+        columns << c.name;
+    const QStringList want = rowsAsJson(scratch, table.qualifiedName(), columns);
+    const QStringList have = rowsAsJson(mirror, QStringLiteral("salesforce.") + table.tableName, columns);
+    if (want == have)
+        return {};
+    QString why = QStringLiteral("%1: simulator has %2 records, mirror %3").arg(object).arg(want.size()).arg(have.size());
+    for (qsizetype i = 0; i < qMin(want.size(), have.size()); ++i) {
+        if (want[i] != have[i]) {
+            why += QStringLiteral("; first difference:\n  simulator %1\n  mirror    %2").arg(want[i], have[i]);
+            break;
+        }
+    }
+    return why;
+}
 
 } // namespace tether::test

@@ -9,6 +9,10 @@
 #include <QNetworkAccessManager>
 #include <QUrl>
 
+namespace tether::store {
+class PgConnection;
+}
+
 namespace tether::test {
 
 class SimControl
@@ -41,6 +45,11 @@ public:
     bool clearFaults();
     QJsonObject stats();
     qint64 apiUsage() { return stats().value(QLatin1String("apiUsage")).toInteger(); }
+
+    // Empty when the mirror table of `object` (schema salesforce) holds exactly
+    // the simulator's records, field for field; otherwise what differs. The
+    // expected rows are loaded into `scratch` (a database of their own).
+    QString compareMirror(const QString &object, store::PgConnection &mirror, store::PgConnection &scratch);
 
     QString dataPath() const { return QStringLiteral("/services/data/v59.0"); }
 

@@ -77,7 +77,6 @@ private:
     // Waits until the mirror of `object` equals the simulator's records.
     bool mirrorEqualsSimulator(const QString &object, QString *why, int timeoutMs = 60000);
     bool compareOnce(const QString &object, QString *why);
-    QStringList rowsAsJson(store::PgConnection &db, const QString &table, const QStringList &columns);
     QString scalar(const QString &sql);
 
     std::unique_ptr<test::SimProcess> m_sim;
@@ -154,59 +153,10 @@ void TestSyncEngine::cleanupTestCase()
     m_rig.reset();
 }
 
-QStringList TestSyncEngine::rowsAsJson(store::PgConnection &db, const QString &table, const QStringList &columns)
-{
-    QStringList quoted;
-    for (const QString &c : columns)
-        quoted << u'"' + c + u'"';
-    const store::PgResult r = db.exec(QStringLiteral("SELECT json_build_array(%1)::text FROM %2 ORDER BY id")
-                                          .arg(quoted.join(QStringLiteral(", ")), table));
-    if (!r.ok())
-        qWarning() << r.error().toString();
-    QStringList rows;
-    for (int i = 0; i < r.rowCount(); ++i)
-        rows << r.value(i, 0);
-    return rows;
-}
-
 bool TestSyncEngine::compareOnce(const QString &object, QString *why)
 {
-    // The expected table: the simulator's current records, read page by page
-    // over REST (so a Bulk-loaded mirror is checked against the JSON path).
-    const test::SimControl::Reply describe =
-        m_control->request("GET", m_control->dataPath() + QStringLiteral("/sobjects/%1/describe").arg(object));
-    const schema::TableSchema table = schema::TableSchema::fromDescribe(
-        schema::ObjectDescribe::fromJson(describe.json().object()), QStringLiteral("expected"));
-    m_expected.exec(QStringLiteral("DROP SCHEMA IF EXISTS expected CASCADE; DROP SCHEMA IF EXISTS tether CASCADE"));
-    sync::MirrorStore expected(m_expected, QStringLiteral("expected"));
-    if (expected.ensureStateSchema() || expected.prepareTable(table, {}, nullptr)) {
-        *why = QStringLiteral("could not create the expected table");
-        return false;
-    }
-    const QList<QByteArray> pages =
-        m_control->queryAllPages(QStringLiteral("SELECT %1 FROM %2").arg(table.fieldNames().join(QStringLiteral(", ")), object));
-    for (const QByteArray &body : pages) {
-        const sync::ApplyResult r = expected.applyPage(table, sync::pageFromQueryJson(body, table), {});
-        if (r.error) {
-            *why = r.error.toString();
-            return false;
-        }
-    }
-    QStringList columns;
-    for (const schema::ColumnSpec &c : table.columns)
-        columns << c.name;
-    const QStringList want = rowsAsJson(m_expected, table.qualifiedName(), columns);
-    const QStringList have = rowsAsJson(m_mirror, QStringLiteral("salesforce.") + table.tableName, columns);
-    if (want == have)
-        return true;
-    *why = QStringLiteral("%1: simulator has %2 records, mirror %3").arg(object).arg(want.size()).arg(have.size());
-    for (qsizetype i = 0; i < qMin(want.size(), have.size()); ++i) {
-        if (want[i] != have[i]) {
-            *why += QStringLiteral("; first difference:\n  simulator %1\n  mirror    %2").arg(want[i], have[i]);
-            break;
-        }
-    }
-    return false;
+    *why = m_control->compareMirror(object, m_mirror, m_expected);
+    return why->isEmpty();
 }
 
 bool TestSyncEngine::mirrorEqualsSimulator(const QString &object, QString *why, int timeoutMs)
