@@ -10,7 +10,10 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QStandardPaths>
+#include <QIcon>
+#include <QLocale>
 #include <QTextStream>
+#include <QTranslator>
 #include <cstring>
 #include <memory>
 #include <unistd.h>
@@ -53,6 +56,11 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Tether"));
     QCoreApplication::setApplicationName(QStringLiteral("tether"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TETHER_VERSION));
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+        QCoreApplication::installTranslator(&translator);
+    if (!headless)
+        QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
         qSetMessagePattern(QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
 

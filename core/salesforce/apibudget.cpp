@@ -5,6 +5,7 @@
 
 #include <QMutexLocker>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QTimer>
 
 namespace tether::salesforce {
@@ -27,6 +28,7 @@ ApiBudget::ApiBudget(RateLimiter *limiter, QObject *parent)
     , m_probeTimer(new QTimer(this))
 {
     qRegisterMetaType<tether::salesforce::ApiCategory>();
+    m_pauseShare = qBound(0.0, QSettings().value(QStringLiteral("budget/pauseShare"), 0.8).toDouble(), 1.0);
     m_probeTimer->setInterval(m_probeIntervalMs);
     connect(m_probeTimer, &QTimer::timeout, this, &ApiBudget::probeRequested);
 }
@@ -97,6 +99,7 @@ void ApiBudget::setPauseShare(double share)
         QMutexLocker lock(&m_mutex);
         m_pauseShare = qBound(0.0, share, 1.0);
     }
+    QSettings().setValue(QStringLiteral("budget/pauseShare"), qBound(0.0, share, 1.0));
     reevaluate();
 }
 
@@ -167,7 +170,10 @@ void ApiBudget::reevaluate()
         QMutexLocker lock(&m_mutex);
         if (m_max <= 0)
             return;
-        paused = double(m_used) >= m_pauseShare * double(m_max);
+        // Resume only a little below the pause share, so usage hovering
+        // around it does not flip background work on and off every call.
+        const double share = m_paused ? qMax(0.0, m_pauseShare - ResumeMargin) : m_pauseShare;
+        paused = double(m_used) >= share * double(m_max);
         if (paused == m_paused)
             return;
         m_paused = paused;

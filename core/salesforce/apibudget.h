@@ -42,7 +42,9 @@ public:
     void noteQuotaExhausted();
 
     // Settings -------------------------------------------------------------
-    double pauseShare() const; // 0..1, default 0.8
+    double pauseShare() const; // 0..1, default 0.8; persisted in QSettings
+    // Background work resumes once usage is this far below the pause share.
+    static constexpr double ResumeMargin = 0.02;
     void setPauseShare(double share);
     int probeIntervalMs() const; // default 60000
     void setProbeIntervalMs(int ms);

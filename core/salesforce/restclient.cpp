@@ -777,4 +777,7 @@ RequestId RestClient::abortQueryJob(const QString &jobId, Callback<BulkJob> done
     return send(rq, category, [done = std::move(done)](const ApiReply &r) { done(bulkJobFromReply(r)); });
 }
 
+RateLimiter *RestClient::limiter() const { return m_limiter; }
+ApiBudget *RestClient::budget() const { return m_budget; }
+
 } // namespace tether::salesforce

@@ -174,6 +174,8 @@ public:
     void setRetryPolicy(const RetryPolicy &policy);
     RetryPolicy retryPolicy() const;
     OrgSession *session() const { return m_session; }
+    RateLimiter *limiter() const;
+    ApiBudget *budget() const;
 
     using ReplyCallback = std::function<void(const ApiReply &)>;
 

@@ -1,7 +1,9 @@
 #include "sync/syncengine.h"
 
 #include "logging.h"
+#include "salesforce/apibudget.h"
 #include "salesforce/orgsession.h"
+#include "salesforce/ratelimiter.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -127,6 +129,21 @@ SyncEngine::SyncEngine(salesforce::RestClient *client, SyncConfig config, QObjec
 {
     m_pumpTimer.setSingleShot(true);
     connect(&m_pumpTimer, &QTimer::timeout, this, &SyncEngine::pump);
+    // Near the daily quota the budget holds background requests back; tables
+    // then show as paused (in signals and in tether.sync_status).
+    if (salesforce::ApiBudget *budget = m_client->budget()) {
+        m_budgetPaused = budget->backgroundPaused();
+        connect(budget, &salesforce::ApiBudget::backgroundPausedChanged, this, [this](bool paused) {
+            m_budgetPaused = paused;
+            for (auto &t : m_tables) {
+                if (!t->described)
+                    continue;
+                if (m_store && m_db.isOpen())
+                    m_store->updateState(t->objectName, {{QStringLiteral("phase"), phaseName(paused ? Phase::Paused : t->phase)}});
+                publish(*t);
+            }
+        });
+    }
 }
 
 SyncEngine::~SyncEngine() = default;
@@ -1042,7 +1059,7 @@ void SyncEngine::publish(Table &t)
     TableStatus s;
     s.objectName = t.objectName;
     s.tableName = m_config.schemaName + u'.' + t.objectName.toLower();
-    s.phase = t.phase;
+    s.phase = m_budgetPaused && (t.phase == Phase::Backfilling || t.phase == Phase::Polling) ? Phase::Paused : t.phase;
     s.backfillMethod = t.method;
     s.rowsInTable = t.rowsInTable;
     s.rowsTotal = t.rowsTotal;
@@ -1051,14 +1068,16 @@ void SyncEngine::publish(Table &t)
     s.lastPoll = t.lastPollAt;
     s.apiCalls = t.apiCalls;
     s.lastError = t.lastError;
+    if (m_budgetPaused && s.lastError.isEmpty())
+        s.lastError = tr("Paused: Tether's share of the daily API quota is used up; resumes by itself when quota frees up.");
     if (t.phase == Phase::Backfilling && t.rowsTotal >= 0) {
         // ETA from the API budget: the calls still needed at the limiter's pace.
         const qint64 remaining = qMax<qint64>(0, t.rowsTotal - t.rowsDone);
         const qint64 perCall = t.method == QLatin1String("bulk") ? m_config.bulkMaxRecords : m_config.restBatchSize;
         const qint64 calls = (remaining + perCall - 1) / qMax<qint64>(1, perCall) + (t.method == QLatin1String("bulk") && !t.bulkJobComplete ? 2 : 0);
         double secondsPerCall = 3.0;
-        if (m_client->property("requestsPerSecond").isValid())
-            secondsPerCall = 1.0 / qMax(0.001, m_client->property("requestsPerSecond").toDouble());
+        if (const salesforce::RateLimiter *limiter = m_client->limiter())
+            secondsPerCall = 1.0 / qMax(0.001, limiter->requestsPerSecond());
         s.etaSeconds = qint64(double(calls) * secondsPerCall);
     }
     emit tableStatusChanged(s);

@@ -129,6 +129,7 @@ private:
     bool m_stopping = false;
     bool m_lastWasPoll = false;
     bool m_caughtUpAnnounced = false;
+    bool m_budgetPaused = false;
 };
 
 } // namespace tether::sync

@@ -233,6 +233,15 @@ void TestRateLimiter::budgetPausesAndResumesBackground()
     QVERIFY(!limiter.backgroundPaused());
     QCOMPARE(paused.size(), 4);
     QCOMPARE(paused.last().first().toBool(), false);
+
+    // Hysteresis: once paused at 80%, 79% keeps it paused; 77% resumes.
+    budget.updateFromLimitInfo("api-usage=80/100");
+    QVERIFY(budget.backgroundPaused());
+    budget.updateFromLimitInfo("api-usage=79/100");
+    QVERIFY(budget.backgroundPaused());
+    budget.updateFromLimitInfo("api-usage=77/100");
+    QVERIFY(!budget.backgroundPaused());
+    QCOMPARE(paused.size(), 6);
 }
 
 void TestRateLimiter::budgetAsksForProbesWhilePaused()

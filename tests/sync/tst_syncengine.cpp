@@ -297,10 +297,14 @@ void TestSyncEngine::faultsConvergeWithNothingLost()
     const QString id = m_control->create(QStringLiteral("Contact"), {{QStringLiteral("LastName"), QStringLiteral("After quota")}});
     QTRY_VERIFY_WITH_TIMEOUT(m_rig->budget.backgroundPaused(), 30000);
     QVERIFY(!paused.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT phase FROM tether.sync_status WHERE object = 'Contact'")),
+                              QStringLiteral("paused"), 10000);
     QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE id = '%1'").arg(id)), QStringLiteral("0"));
     // A new day: the org's usage drops.
     QCOMPARE(m_control->control("POST", QStringLiteral("/__sim/usage"), QJsonDocument(QJsonObject{{QStringLiteral("used"), 0}})).status, 200);
     QTRY_VERIFY_WITH_TIMEOUT(!m_rig->budget.backgroundPaused(), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT phase FROM tether.sync_status WHERE object = 'Contact'")),
+                              QStringLiteral("polling"), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT lastname FROM salesforce.contact WHERE id = '%1'").arg(id)),
                               QStringLiteral("After quota"), 90000);
     QVERIFY(m_control->clearFaults());
