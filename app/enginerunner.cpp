@@ -141,14 +141,21 @@ void EngineRunner::startSync()
 
 void EngineRunner::printStatus(const sync::TableStatus &s)
 {
-    // One line per table at most every two seconds, plus every phase change.
+    // Backfills: a line per table at most every two seconds. Polling: a line
+    // when the table changed, at most every 10 s, else once a minute.
+    if (s.phase == sync::Phase::Backfilling && s.rowsTotal < 0 && s.lastError.isEmpty())
+        return; // not counted yet: nothing worth saying
     const qint64 now = m_clock.elapsed();
     const qint64 last = m_lastPrinted.value(s.objectName, -100000);
-    if (now - last < 2000 && s.lastError.isEmpty() && s.phase == sync::Phase::Backfilling)
-        return;
-    if (s.phase == sync::Phase::Polling && now - last < 10000 && s.lastError.isEmpty())
-        return;
+    const bool changed = m_lastRows.value(s.objectName, -1) != s.rowsInTable;
+    if (s.lastError.isEmpty()) {
+        if (s.phase == sync::Phase::Backfilling && now - last < 2000)
+            return;
+        if (s.phase == sync::Phase::Polling && now - last < (changed ? 10000 : 60000))
+            return;
+    }
     m_lastPrinted.insert(s.objectName, now);
+    m_lastRows.insert(s.objectName, s.rowsInTable);
     QString line;
     switch (s.phase) {
     case sync::Phase::Backfilling: {

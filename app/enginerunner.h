@@ -68,6 +68,7 @@ private:
     std::unique_ptr<tether::sync::SyncService> m_service;
     QString m_databaseInfo;
     QHash<QString, qint64> m_lastPrinted; // object -> ms of last progress line
+    QHash<QString, qint64> m_lastRows;    // object -> rows at the last line
     QElapsedTimer m_clock;
     bool m_stopping = false;
 };

@@ -62,6 +62,13 @@ PgError PgConnection::open(const QString &conninfo, int connectTimeoutSeconds)
         m_host = QString::fromUtf8(PQhost(m_conn));
         m_port = QByteArray(PQport(m_conn)).toInt();
     }
+    if (m_conn && PQstatus(m_conn) == CONNECTION_OK) {
+        // Server notices ("relation already exists, skipping") are for the
+        // debug log, not for the person's terminal.
+        PQsetNoticeProcessor(
+            m_conn, [](void *, const char *message) { qCDebug(lcStore).noquote() << QString::fromUtf8(message).trimmed(); },
+            nullptr);
+    }
     if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
         PgError error;
         error.kind = PgError::Kind::ConnectFailed;
