@@ -153,21 +153,8 @@ QString SyncEngine::dataPath() const { return m_client->session()->connection().
 QList<TableStatus> SyncEngine::statuses() const
 {
     QList<TableStatus> list;
-    for (const auto &t : m_tables) {
-        TableStatus s;
-        s.objectName = t->objectName;
-        s.tableName = m_config.schemaName + u'.' + t->objectName.toLower();
-        s.phase = t->phase;
-        s.backfillMethod = t->method;
-        s.rowsInTable = t->rowsInTable;
-        s.rowsTotal = t->rowsTotal;
-        s.rowsDone = t->rowsDone;
-        s.recordsPerSecond = t->recordsPerSecond;
-        s.lastPoll = t->lastPollAt;
-        s.apiCalls = t->apiCalls;
-        s.lastError = t->lastError;
-        list << s;
-    }
+    for (const auto &t : m_tables)
+        list << statusOf(*t);
     return list;
 }
 
@@ -328,6 +315,42 @@ void SyncEngine::pump()
         schedulePump(int(qBound<qint64>(0, now.msecsTo(wake), qint64(24) * 3600 * 1000)));
 }
 
+QJsonObject SyncEngine::compositeGet(const QString &url, int index)
+{
+    return QJsonObject{{QStringLiteral("method"), QStringLiteral("GET")},
+                       {QStringLiteral("url"), url},
+                       {QStringLiteral("referenceId"), QStringLiteral("r%1").arg(index)}};
+}
+
+salesforce::RequestId SyncEngine::sendComposite(const QJsonArray &subrequests, ApiCategory category,
+                                                salesforce::RestClient::ReplyCallback done)
+{
+    // One API call for up to 25 subrequests; each answers on its own
+    // (allOrNone false), so one table's error does not fail the others.
+    ApiRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("composite");
+    request.body = QJsonDocument(QJsonObject{{QStringLiteral("allOrNone"), false},
+                                             {QStringLiteral("compositeRequest"), subrequests}})
+                       .toJson(QJsonDocument::Compact);
+    return m_client->send(request, category, std::move(done));
+}
+
+bool SyncEngine::batchFailed(const QList<Table *> &tables, const ApiReply &reply, const QString &sentence)
+{
+    if (reply.ok())
+        return false;
+    for (Table *t : tables)
+        noteTableError(*t, QString(sentence).arg(t->objectName, reply.error.toString()));
+    if (reply.error.kind == salesforce::SalesforceError::Kind::LoginRequired) {
+        fail(reply.error.toString());
+        return true;
+    }
+    m_inFlight = 0;
+    schedulePump(5000);
+    return true;
+}
+
 // --- describes ------------------------------------------------------------
 
 bool SyncEngine::startDescribe()
@@ -341,36 +364,21 @@ bool SyncEngine::startDescribe()
         return false;
     QJsonArray subrequests;
     for (int i = 0; i < batch.size(); ++i) {
-        QJsonObject sub{{QStringLiteral("method"), QStringLiteral("GET")},
-                        {QStringLiteral("url"), dataPath() + QStringLiteral("/sobjects/%1/describe").arg(batch[i]->objectName)},
-                        {QStringLiteral("referenceId"), QStringLiteral("d%1").arg(i)}};
+        QJsonObject sub = compositeGet(dataPath() + QStringLiteral("/sobjects/%1/describe").arg(batch[i]->objectName), i);
         if (!batch[i]->describeLastModified.isEmpty())
             sub.insert(QStringLiteral("httpHeaders"),
                        QJsonObject{{QStringLiteral("If-Modified-Since"), batch[i]->describeLastModified}});
         subrequests.append(sub);
     }
-    ApiRequest request;
-    request.method = "POST";
-    request.path = QStringLiteral("composite");
-    request.body = QJsonDocument(QJsonObject{{QStringLiteral("allOrNone"), false},
-                                             {QStringLiteral("compositeRequest"), subrequests}})
-                       .toJson(QJsonDocument::Compact);
-    m_inFlight = m_client->send(request, ApiCategory::Schema,
-                                [this, batch](const ApiReply &reply) { onDescribes(batch, reply); });
+    m_inFlight = sendComposite(subrequests, ApiCategory::Schema,
+                               [this, batch](const ApiReply &reply) { onDescribes(batch, reply); });
     return true;
 }
 
 void SyncEngine::onDescribes(const QList<Table *> &tables, const ApiReply &reply)
 {
-    if (!reply.ok()) {
-        for (Table *t : tables)
-            noteTableError(*t, tr("Describing %1 failed: %2").arg(t->objectName, reply.error.toString()));
-        if (reply.error.kind == salesforce::SalesforceError::Kind::LoginRequired)
-            return fail(reply.error.toString());
-        m_inFlight = 0;
-        schedulePump(5000);
+    if (batchFailed(tables, reply, tr("Describing %1 failed: %2")))
         return;
-    }
     const QJsonArray responses = reply.json().object().value(QLatin1String("compositeResponse")).toArray();
     for (int i = 0; i < tables.size() && i < responses.size(); ++i) {
         Table &t = *tables[i];
@@ -465,33 +473,17 @@ bool SyncEngine::startCount()
     QJsonArray subrequests;
     for (int i = 0; i < batch.size(); ++i) {
         const QString soql = QStringLiteral("SELECT COUNT() FROM %1").arg(batch[i]->objectName);
-        subrequests.append(QJsonObject{
-            {QStringLiteral("method"), QStringLiteral("GET")},
-            {QStringLiteral("url"), dataPath() + QStringLiteral("/query?q=") + QString::fromLatin1(QUrl::toPercentEncoding(soql))},
-            {QStringLiteral("referenceId"), QStringLiteral("c%1").arg(i)}});
+        subrequests.append(compositeGet(dataPath() + QStringLiteral("/query?q=") + QString::fromLatin1(QUrl::toPercentEncoding(soql)), i));
     }
-    ApiRequest request;
-    request.method = "POST";
-    request.path = QStringLiteral("composite");
-    request.body = QJsonDocument(QJsonObject{{QStringLiteral("allOrNone"), false},
-                                             {QStringLiteral("compositeRequest"), subrequests}})
-                       .toJson(QJsonDocument::Compact);
-    m_inFlight = m_client->send(request, ApiCategory::Backfill,
-                                [this, batch](const ApiReply &reply) { onCounts(batch, reply); });
+    m_inFlight = sendComposite(subrequests, ApiCategory::Backfill,
+                               [this, batch](const ApiReply &reply) { onCounts(batch, reply); });
     return true;
 }
 
 void SyncEngine::onCounts(const QList<Table *> &tables, const ApiReply &reply)
 {
-    if (!reply.ok()) {
-        for (Table *t : tables)
-            noteTableError(*t, tr("Counting %1 records failed: %2").arg(t->objectName, reply.error.toString()));
-        if (reply.error.kind == salesforce::SalesforceError::Kind::LoginRequired)
-            return fail(reply.error.toString());
-        m_inFlight = 0;
-        schedulePump(5000);
+    if (batchFailed(tables, reply, tr("Counting %1 records failed: %2")))
         return;
-    }
     const QDateTime now = serverDate(reply);
     const QJsonArray responses = reply.json().object().value(QLatin1String("compositeResponse")).toArray();
     for (int i = 0; i < tables.size() && i < responses.size(); ++i) {
@@ -841,20 +833,11 @@ bool SyncEngine::startPoll()
             soql += QStringLiteral(" ORDER BY %1, Id").arg(wm);
         // queryAll also returns soft-deleted rows (IsDeleted = true): deletes.
         const QString resource = t.schema.softDelete ? QStringLiteral("/queryAll?q=") : QStringLiteral("/query?q=");
-        subrequests.append(QJsonObject{
-            {QStringLiteral("method"), QStringLiteral("GET")},
-            {QStringLiteral("url"), dataPath() + resource + QString::fromLatin1(QUrl::toPercentEncoding(soql))},
-            {QStringLiteral("referenceId"), QStringLiteral("p%1").arg(i)}});
+        subrequests.append(compositeGet(dataPath() + resource + QString::fromLatin1(QUrl::toPercentEncoding(soql)), i));
     }
-    ApiRequest request;
-    request.method = "POST";
-    request.path = QStringLiteral("composite");
-    request.body = QJsonDocument(QJsonObject{{QStringLiteral("allOrNone"), false},
-                                             {QStringLiteral("compositeRequest"), subrequests}})
-                       .toJson(QJsonDocument::Compact);
     m_lastWasPoll = true;
-    m_inFlight = m_client->send(request, ApiCategory::Poll,
-                                [this, due](const ApiReply &reply) { onPollReply(due, reply); });
+    m_inFlight = sendComposite(subrequests, ApiCategory::Poll,
+                               [this, due](const ApiReply &reply) { onPollReply(due, reply); });
     return true;
 }
 
@@ -1054,7 +1037,9 @@ void SyncEngine::noteTableError(Table &t, const QString &message)
     publish(t);
 }
 
-void SyncEngine::publish(Table &t)
+void SyncEngine::publish(Table &t) { emit tableStatusChanged(statusOf(t)); }
+
+TableStatus SyncEngine::statusOf(const Table &t) const
 {
     TableStatus s;
     s.objectName = t.objectName;
@@ -1073,14 +1058,15 @@ void SyncEngine::publish(Table &t)
     if (t.phase == Phase::Backfilling && t.rowsTotal >= 0) {
         // ETA from the API budget: the calls still needed at the limiter's pace.
         const qint64 remaining = qMax<qint64>(0, t.rowsTotal - t.rowsDone);
-        const qint64 perCall = t.method == QLatin1String("bulk") ? m_config.bulkMaxRecords : m_config.restBatchSize;
-        const qint64 calls = (remaining + perCall - 1) / qMax<qint64>(1, perCall) + (t.method == QLatin1String("bulk") && !t.bulkJobComplete ? 2 : 0);
+        const bool bulk = t.method == QLatin1String("bulk");
+        const qint64 perCall = bulk ? m_config.bulkMaxRecords : m_config.restBatchSize;
+        const qint64 calls = (remaining + perCall - 1) / qMax<qint64>(1, perCall) + (bulk && !t.bulkJobComplete ? 2 : 0);
         double secondsPerCall = 3.0;
         if (const salesforce::RateLimiter *limiter = m_client->limiter())
             secondsPerCall = 1.0 / qMax(0.001, limiter->requestsPerSecond());
         s.etaSeconds = qint64(double(calls) * secondsPerCall);
     }
-    emit tableStatusChanged(s);
+    return s;
 }
 
 } // namespace tether::sync

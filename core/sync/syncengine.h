@@ -113,6 +113,13 @@ private:
     void applyPollPage(Table &table, const QueryPage &page, double apiCallShare);
     void noteTableError(Table &table, const QString &message);
     void publish(Table &table);
+    TableStatus statusOf(const Table &table) const;
+    static QJsonObject compositeGet(const QString &url, int index);
+    salesforce::RequestId sendComposite(const QJsonArray &subrequests, salesforce::ApiCategory category,
+                                        salesforce::RestClient::ReplyCallback done);
+    // On a failed batch request: notes the error on each table and retries
+    // later (or fails for good when a login is required). False if it succeeded.
+    bool batchFailed(const QList<Table *> &tables, const salesforce::ApiReply &reply, const QString &sentence);
 
     QString selectList(const Table &table, bool forBulk) const;
     QString soqlDateTime(const QDateTime &at) const;
