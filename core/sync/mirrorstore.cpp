@@ -339,13 +339,12 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
                                        "(t.%1 = EXCLUDED.%1 AND (t.*) IS DISTINCT FROM (EXCLUDED.*))")
                             .arg(quoteIdent(wm));
             }
-            const QString order = wm.isEmpty() || !page.columns.contains(wm)
-                                      ? QStringLiteral("s.id")
-                                      : QStringLiteral("s.id, CAST(s.%1 AS timestamptz) DESC").arg(quoteIdent(wm));
+            // One page is one query result, in which an Id never repeats, so
+            // the staged rows go straight in without de-duplication.
             applied = m_db.exec(
-                QStringLiteral("INSERT INTO %1 AS t (%2) SELECT DISTINCT ON (s.id) %3 FROM %4 s ORDER BY %5 "
-                               "ON CONFLICT (id) DO UPDATE SET %6%7 RETURNING (xmax = 0)")
-                    .arg(target, quotedTargets.join(QStringLiteral(", ")), selects.join(QStringLiteral(", ")), quoteIdent(staging), order,
+                QStringLiteral("INSERT INTO %1 AS t (%2) SELECT %3 FROM %4 s "
+                               "ON CONFLICT (id) DO UPDATE SET %5%6 RETURNING (xmax = 0)")
+                    .arg(target, quotedTargets.join(QStringLiteral(", ")), selects.join(QStringLiteral(", ")), quoteIdent(staging),
                          assignments.isEmpty() ? QStringLiteral("id = EXCLUDED.id") : assignments.join(QStringLiteral(", ")),
                          guard));
             for (int row = 0; row < applied.rowCount(); ++row) {

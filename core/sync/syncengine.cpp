@@ -615,7 +615,8 @@ void SyncEngine::backfillRest(Table &t)
         if (!page.lastId.isEmpty())
             t.restLastId = page.lastId;
         t.apiCalls += 1;
-        onBackfillPage(t, page, state, page.done || page.nextRecordsUrl.isEmpty());
+        if (onBackfillPage(t, page, state, page.done || page.nextRecordsUrl.isEmpty()))
+            finishRequest();
     });
 }
 
@@ -686,18 +687,32 @@ void SyncEngine::backfillBulk(Table &t)
         return;
     }
 
+    m_inFlight = requestBulkResults(t);
+}
+
+salesforce::RequestId SyncEngine::requestBulkResults(Table &t)
+{
+    Table *table = &t;
     const QStringList fields = selectList(t, true).split(QStringLiteral(", "));
-    m_inFlight = m_client->getQueryJobResults(
-        t.bulkJobId, t.bulkLocator, m_config.bulkMaxRecords,
-        [this, table, failed, fields](const salesforce::BulkResultsPage &result) {
+    const QString locator = t.bulkLocator;
+    return m_client->getQueryJobResults(
+        t.bulkJobId, locator, m_config.bulkMaxRecords,
+        [this, table, fields, locator](const salesforce::BulkResultsPage &result) {
             Table &t = *table;
+            if (result.error.kind == salesforce::SalesforceError::Kind::Cancelled)
+                return; // whoever cancelled it has moved on
             t.apiCalls += 1;
             if (result.error) {
                 if (result.error.httpStatus == 404 || result.error.httpStatus == 400) {
                     t.bulkJobId.clear(); // results expired or locator refused: new job
                     t.bulkJobComplete = false;
                 }
-                return failed(result.error, tr("reading results"));
+                noteTableError(t, tr("Bulk backfill of %1 failed reading results: %2").arg(t.objectName, result.error.toString()));
+                if (result.error.kind == salesforce::SalesforceError::Kind::LoginRequired)
+                    return fail(result.error.toString());
+                m_inFlight = 0;
+                schedulePump(5000);
+                return;
             }
             const QueryPage page = pageFromBulkCsv(result.csv, t.schema, fields);
             if (!page.error.isEmpty()) {
@@ -706,15 +721,26 @@ void SyncEngine::backfillBulk(Table &t)
                 schedulePump(5000);
                 return;
             }
+            // Ask for the next page now, so it downloads while this one is
+            // written to PostgreSQL. It is the one request in flight.
             t.bulkLocator = result.locator;
+            m_inFlight = result.isLastPage() || m_stopping ? 0 : requestBulkResults(t);
             const QVariantMap state{{QStringLiteral("backfill_locator"), result.locator},
                                     {QStringLiteral("+rows_done"), result.numberOfRecords},
                                     {QStringLiteral("+api_calls"), 1}};
-            onBackfillPage(t, page, state, result.isLastPage());
+            if (!onBackfillPage(t, page, state, result.isLastPage())) {
+                if (m_inFlight)
+                    m_client->cancel(m_inFlight);
+                m_inFlight = 0;
+                t.bulkLocator = locator; // this page was not kept: ask for it again
+                return;
+            }
+            if (!m_inFlight)
+                finishRequest();
         });
 }
 
-void SyncEngine::onBackfillPage(Table &t, const QueryPage &page, const QVariantMap &state, bool last)
+bool SyncEngine::onBackfillPage(Table &t, const QueryPage &page, const QVariantMap &state, bool last)
 {
     const bool columnBackfill = !t.backfillColumns.isEmpty() && t.phase == Phase::Polling;
     QVariantMap update = state;
@@ -724,12 +750,14 @@ void SyncEngine::onBackfillPage(Table &t, const QueryPage &page, const QVariantM
     if (applied.error) {
         // Nothing of this page was kept; it is asked again.
         noteTableError(t, tr("Writing %1 to PostgreSQL failed: %2").arg(t.objectName, applied.error.toString()));
-        if (applied.error.kind == store::PgError::Kind::ConnectionLost)
-            return fail(tr("Lost the database connection while syncing %1: %2").arg(t.objectName, applied.error.toString()));
+        if (applied.error.kind == store::PgError::Kind::ConnectionLost) {
+            fail(tr("Lost the database connection while syncing %1: %2").arg(t.objectName, applied.error.toString()));
+            return false;
+        }
         t.restNextUrl.clear();
         m_inFlight = 0;
         schedulePump(5000);
-        return;
+        return false;
     }
     t.lastError.clear();
     t.rowsInTable += applied.inserted - applied.deleted;
@@ -750,7 +778,7 @@ void SyncEngine::onBackfillPage(Table &t, const QueryPage &page, const QVariantM
         }
     }
     publish(t);
-    finishRequest();
+    return true;
 }
 
 void SyncEngine::completeBackfill(Table &t)

@@ -107,7 +107,10 @@ private:
     void onCounts(const QList<Table *> &tables, const salesforce::ApiReply &reply);
     void backfillRest(Table &table);
     void backfillBulk(Table &table);
-    void onBackfillPage(Table &table, const QueryPage &page, const QVariantMap &state, bool last);
+    salesforce::RequestId requestBulkResults(Table &table);
+    // Applies a backfill page with its cursor; false (and the error noted,
+    // a retry scheduled) when nothing was kept.
+    bool onBackfillPage(Table &table, const QueryPage &page, const QVariantMap &state, bool last);
     void completeBackfill(Table &table);
     void onPollReply(const QList<Table *> &tables, const salesforce::ApiReply &reply);
     void applyPollPage(Table &table, const QueryPage &page, double apiCallShare);

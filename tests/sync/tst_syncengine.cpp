@@ -66,6 +66,7 @@ private slots:
     void backfillEqualsSimulator();
     void changesAndSoftDeletesArrive();
     void manyChangesSpanPages();
+    void recordsWrittenTogetherAllArrive();
     void purgedRecordsRemovedByReconciliation();
     void runtimeFieldBecomesColumnAndIsBackfilled();
     void faultsConvergeWithNothingLost();
@@ -231,6 +232,25 @@ void TestSyncEngine::manyChangesSpanPages()
     QString why;
     for (const QString &object : m_objects)
         QVERIFY2(mirrorEqualsSimulator(object, &why, 90000), qPrintable(why));
+}
+
+void TestSyncEngine::recordsWrittenTogetherAllArrive()
+{
+    // 200 records in one Salesforce transaction share their second (and the
+    // watermark lands in the middle of them): none may be skipped.
+    QJsonArray records;
+    for (int i = 0; i < 200; ++i)
+        records.append(QJsonObject{{QStringLiteral("attributes"), QJsonObject{{QStringLiteral("type"), QStringLiteral("Contact")}}},
+                                   {QStringLiteral("LastName"), QStringLiteral("Together %1").arg(i)}});
+    const test::SimControl::Reply created = m_control->request(
+        "POST", m_control->dataPath() + QStringLiteral("/composite/sobjects"),
+        QJsonDocument(QJsonObject{{QStringLiteral("allOrNone"), true}, {QStringLiteral("records"), records}}).toJson());
+    QCOMPARE(created.status, 200);
+    QCOMPARE(created.json().array().size(), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE lastname LIKE 'Together %'")),
+                              QStringLiteral("200"), 30000);
+    QString why;
+    QVERIFY2(mirrorEqualsSimulator(QStringLiteral("Contact"), &why), qPrintable(why));
 }
 
 void TestSyncEngine::purgedRecordsRemovedByReconciliation()
