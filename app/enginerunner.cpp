@@ -135,8 +135,8 @@ void EngineRunner::startSync()
                                 << Qt::endl;
         });
     }
+    emit running(); // listeners connect to service() before it emits anything
     m_service->start();
-    emit running();
 }
 
 void EngineRunner::printStatus(const sync::TableStatus &s)

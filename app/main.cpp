@@ -145,10 +145,12 @@ int main(int argc, char **argv)
     }
     if (hasLogin) {
         runner = std::make_unique<EngineRunner>(options);
-        QObject::connect(runner.get(), &EngineRunner::failed, app.get(), [&exitCode] {
-            exitCode = 1;
-            QCoreApplication::quit();
-        });
+        if (parser.isSet(headlessOption)) {
+            QObject::connect(runner.get(), &EngineRunner::failed, app.get(), [&exitCode] {
+                exitCode = 1;
+                QCoreApplication::quit();
+            });
+        }
     }
 
     std::unique_ptr<tether::ui::MainWindow> window;
@@ -157,6 +159,13 @@ int main(int argc, char **argv)
     } else {
         window = std::make_unique<tether::ui::MainWindow>();
         window->show();
+    }
+    if (runner && window) {
+        QObject::connect(runner.get(), &EngineRunner::running, window.get(), [&runner, &window] {
+            QObject::connect(runner->service(), &tether::sync::SyncService::tableStatusChanged, window.get(),
+                             &tether::ui::MainWindow::showTableStatus);
+        });
+        QObject::connect(runner.get(), &EngineRunner::failed, window.get(), &tether::ui::MainWindow::showMessage);
     }
     if (runner)
         QMetaObject::invokeMethod(runner.get(), &EngineRunner::start, Qt::QueuedConnection);

@@ -679,7 +679,7 @@ void SyncEngine::backfillBulk(Table &t)
                 t.bulkJobComplete = true;
                 t.bulkStatusDueAt = {};
             } else {
-                t.bulkStatusDelayMs = qMin(t.bulkStatusDelayMs * 2, 15000);
+                t.bulkStatusDelayMs = qMin(t.bulkStatusDelayMs * 3 / 2, 15000);
                 t.bulkStatusDueAt = QDateTime::currentDateTimeUtc().addMSecs(t.bulkStatusDelayMs);
             }
             finishRequest();

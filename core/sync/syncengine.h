@@ -41,7 +41,7 @@ struct SyncConfig
     // `bulkMaxRecords` — Bulk wins from roughly 8,000 records (docs/decisions).
     qint64 bulkThreshold = 10000;
     qint64 bulkMaxRecords = 100000;
-    int bulkStatusFirstDelayMs = 1000; // then doubling, capped at 15 s
+    int bulkStatusFirstDelayMs = 500; // then growing by half, capped at 15 s
 
     int pollOverlapSeconds = 60;   // re-read window for late-committed changes
     int pollMinIntervalMs = 0;     // a busy table is due again at once
