@@ -9,7 +9,8 @@
 //   4. peak memory (VmHWM) of `tether --headless` during benchmark 1.
 //
 // Everything is real: tether-sim, a throwaway PostgreSQL cluster, and the
-// tether executable. Run with `bash scripts/bench` (or build/bench/sync_bench).
+// tether executable. Run with `bash scripts/bench` (or build/bench/sync_bench
+// [accounts, default 1000000] [freshness samples, default 30; 0 skips 3]).
 #include "simcontrol.h"
 #include "simprocess.h"
 #include "store/localcluster.h"
@@ -173,6 +174,11 @@ int main(int argc, char **argv)
     sim.process().waitForFinished();
 
     // ---- 3: freshness with 10 tables at the default rate ----------------------
+    const int samples = argc > 2 ? QByteArray(argv[2]).toInt() : 30;
+    if (samples <= 0) {
+        cluster.stop(&why);
+        return 0;
+    }
     const QStringList objects{QStringLiteral("Account"), QStringLiteral("Contact"), QStringLiteral("Lead"),
                               QStringLiteral("Opportunity"), QStringLiteral("Product2"), QStringLiteral("Case"),
                               QStringLiteral("Task"), QStringLiteral("Campaign"), QStringLiteral("Invoice__c"),
@@ -194,7 +200,6 @@ int main(int argc, char **argv)
     store::PgConnection db3conn;
     db3conn.open(db3);
     QList<double> lags;
-    const int samples = argc > 2 ? QByteArray(argv[2]).toInt() : 30;
     for (int i = 0; i < samples; ++i) {
         const QString object = objects[i % objects.size()];
         const QString table = QStringLiteral("salesforce.") + object.toLower();
