@@ -409,16 +409,4 @@ ApplyResult MirrorStore::removeRowsNotIn(const schema::TableSchema &table, const
     return result;
 }
 
-QStringList MirrorStore::localIds(const schema::TableSchema &table, PgError *error)
-{
-    PgResult r = m_db.exec(QStringLiteral("SELECT id FROM %1 ORDER BY id").arg(table.qualifiedName()));
-    if (error)
-        *error = r.error();
-    QStringList ids;
-    ids.reserve(r.rowCount());
-    for (int row = 0; row < r.rowCount(); ++row)
-        ids << r.value(row, 0);
-    return ids;
-}
-
 } // namespace tether::sync

@@ -75,9 +75,6 @@ public:
     ApplyResult removeRowsNotIn(const schema::TableSchema &table, const QStringList &liveIds,
                                 const QDateTime &changedBefore, const QVariantMap &stateUpdate);
 
-    // Every Id in the mirror table, sorted.
-    QStringList localIds(const schema::TableSchema &table, store::PgError *error);
-
 private:
     store::PgError ensureStaging(const schema::TableSchema &table, const QStringList &columns,
                                  QString *stagingName);

@@ -114,6 +114,12 @@ struct SyncEngine::Table
     QString reconcileNextUrl;
     QStringList reconcileIds;
     QDateTime reconcileStartedAt;
+    qint64 reconcileRemoteCount = 0;
+    QString reconcileJobId; // Bulk Id listing for large tables
+    bool reconcileJobComplete = false;
+    QString reconcileLocator;
+    QDateTime reconcileJobStatusDueAt;
+    int reconcileJobDelayMs = 0;
 
     // Status
     qint64 rowsInTable = 0;
@@ -297,8 +303,10 @@ void SyncEngine::pump()
             backfilling = true;
             consider(t->bulkStatusDueAt);
         }
-        if (t->phase == Phase::Polling)
+        if (t->phase == Phase::Polling) {
             consider(t->reconcileDueAt);
+            consider(t->reconcileJobStatusDueAt);
+        }
         if (t->described)
             consider(t->describedAt.addMSecs(m_config.describeIntervalMs));
     }
@@ -964,93 +972,180 @@ void SyncEngine::applyPollPage(Table &t, const QueryPage &page, double apiCallSh
 
 bool SyncEngine::startReconcile()
 {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     for (auto &tp : m_tables) {
         Table &t = *tp;
         if (!t.reconcileDue || t.phase != Phase::Polling || !t.backfillColumns.isEmpty())
             continue;
-        Table *table = &t;
-        ApiRequest request;
-        if (!t.reconcileCounted) {
-            // Cheap check first: one COUNT() call; only a mismatch costs an Id scan.
-            request.path = QStringLiteral("query");
-            request.query << qMakePair(QStringLiteral("q"), QStringLiteral("SELECT COUNT() FROM %1").arg(t.objectName));
-            m_inFlight = m_client->send(request, ApiCategory::Poll, [this, table](const ApiReply &reply) {
-                Table &t = *table;
-                t.apiCalls += 1;
-                m_store->updateState(t.objectName, {{QStringLiteral("+api_calls"), 1}});
-                if (!reply.ok()) {
-                    noteTableError(t, tr("Checking %1 for purged records failed: %2").arg(t.objectName, reply.error.toString()));
-                    t.reconcileDue = false;
-                    t.reconcileDueAt = QDateTime::currentDateTimeUtc().addMSecs(60000);
-                    finishRequest();
-                    return;
-                }
-                const qint64 remote = qint64(reply.json().object().value(QLatin1String("totalSize")).toDouble());
-                store::PgError error;
-                const qint64 local = m_store->localIds(t.schema, &error).size();
-                if (remote == local && !error) {
-                    t.reconcileDue = false;
-                    t.reconcileDueAt = QDateTime::currentDateTimeUtc().addMSecs(m_config.reconcileIntervalMs);
-                    emit reconciled(t.objectName, 0);
-                } else {
-                    t.reconcileCounted = true;
-                    t.reconcileIds.clear();
-                    t.reconcileNextUrl.clear();
-                    t.reconcileStartedAt = serverDate(reply).addSecs(-m_config.pollOverlapSeconds);
-                }
-                finishRequest();
-            });
-            return true;
-        }
-        if (!t.reconcileNextUrl.isEmpty()) {
-            request.path = t.reconcileNextUrl;
-        } else {
-            request.path = QStringLiteral("query");
-            request.query << qMakePair(QStringLiteral("q"), QStringLiteral("SELECT Id FROM %1 ORDER BY Id").arg(t.objectName));
-        }
-        request.headers << qMakePair(QByteArray("Sforce-Query-Options"), QByteArray("batchSize=2000"));
-        m_inFlight = m_client->send(request, ApiCategory::Poll, [this, table](const ApiReply &reply) {
-            Table &t = *table;
-            t.apiCalls += 1;
-            m_store->updateState(t.objectName, {{QStringLiteral("+api_calls"), 1}});
-            if (!reply.ok()) {
-                noteTableError(t, tr("Scanning %1 for purged records failed: %2").arg(t.objectName, reply.error.toString()));
-                t.reconcileDue = false;
-                t.reconcileCounted = false;
-                t.reconcileDueAt = QDateTime::currentDateTimeUtc().addMSecs(60000);
-                finishRequest();
-                return;
-            }
-            const RawJson json(reply.body);
-            const RawJson::Value *records = json.ok() ? json.root().member("records") : nullptr;
-            if (records) {
-                for (const RawJson::Value &record : records->elements) {
-                    if (const RawJson::Value *id = record.member("Id"))
-                        t.reconcileIds << json.string(*id);
-                }
-            }
-            const RawJson::Value *next = json.ok() ? json.root().member("nextRecordsUrl") : nullptr;
-            t.reconcileNextUrl = next && !next->isNull() ? json.string(*next) : QString();
-            if (t.reconcileNextUrl.isEmpty()) {
-                const ApplyResult removed = m_store->removeRowsNotIn(t.schema, t.reconcileIds, t.reconcileStartedAt,
-                                                                     {{QStringLiteral("+api_calls"), 0}});
-                if (removed.error)
-                    noteTableError(t, tr("Removing purged %1 records failed: %2").arg(t.objectName, removed.error.toString()));
-                else
-                    t.rowsInTable -= removed.deleted;
-                qCInfo(lcSync).noquote() << t.objectName << "reconciled:" << removed.deleted << "purged records removed";
-                t.reconcileDue = false;
-                t.reconcileCounted = false;
-                t.reconcileIds.clear();
-                t.reconcileDueAt = QDateTime::currentDateTimeUtc().addMSecs(m_config.reconcileIntervalMs);
-                emit reconciled(t.objectName, removed.deleted);
-                publish(t);
-            }
-            finishRequest();
-        });
+        if (t.reconcileJobStatusDueAt.isValid() && t.reconcileJobStatusDueAt > now)
+            continue; // waiting for the Id job
+        if (!t.reconcileCounted)
+            m_inFlight = reconcileCount(t);
+        else if (t.reconcileRemoteCount > m_config.bulkThreshold)
+            m_inFlight = reconcileBulkStep(t);
+        else
+            m_inFlight = reconcileRestStep(t);
         return true;
     }
     return false;
+}
+
+salesforce::RequestId SyncEngine::reconcileCount(Table &t)
+{
+    // Cheap check first: one COUNT() call; only a mismatch costs an Id scan.
+    Table *table = &t;
+    ApiRequest request;
+    request.path = QStringLiteral("query");
+    request.query << qMakePair(QStringLiteral("q"), QStringLiteral("SELECT COUNT() FROM %1").arg(t.objectName));
+    return m_client->send(request, ApiCategory::Poll, [this, table](const ApiReply &reply) {
+        Table &t = *table;
+        noteReconcileCall(t);
+        if (!reply.ok())
+            return reconcileFailed(t, tr("Checking %1 for purged records failed: %2").arg(t.objectName, reply.error.toString()));
+        t.reconcileRemoteCount = qint64(reply.json().object().value(QLatin1String("totalSize")).toDouble());
+        const store::PgResult local = m_db.exec(QStringLiteral("SELECT count(*) FROM %1").arg(t.schema.qualifiedName()));
+        if (local.ok() && local.toInt64(0, 0) == t.reconcileRemoteCount) {
+            t.reconcileDue = false;
+            t.reconcileDueAt = QDateTime::currentDateTimeUtc().addMSecs(m_config.reconcileIntervalMs);
+            emit reconciled(t.objectName, 0);
+        } else {
+            t.reconcileCounted = true;
+            t.reconcileIds.clear();
+            t.reconcileNextUrl.clear();
+            t.reconcileJobId.clear();
+            t.reconcileStartedAt = serverDate(reply).addSecs(-m_config.pollOverlapSeconds);
+        }
+        finishRequest();
+    });
+}
+
+salesforce::RequestId SyncEngine::reconcileRestStep(Table &t)
+{
+    // Id-only pages of 2,000: one call per page.
+    Table *table = &t;
+    ApiRequest request;
+    if (!t.reconcileNextUrl.isEmpty()) {
+        request.path = t.reconcileNextUrl;
+    } else {
+        request.path = QStringLiteral("query");
+        request.query << qMakePair(QStringLiteral("q"), QStringLiteral("SELECT Id FROM %1 ORDER BY Id").arg(t.objectName));
+    }
+    request.headers << qMakePair(QByteArray("Sforce-Query-Options"), QByteArray("batchSize=2000"));
+    return m_client->send(request, ApiCategory::Poll, [this, table](const ApiReply &reply) {
+        Table &t = *table;
+        noteReconcileCall(t);
+        if (!reply.ok())
+            return reconcileFailed(t, tr("Scanning %1 for purged records failed: %2").arg(t.objectName, reply.error.toString()));
+        const RawJson json(reply.body);
+        const RawJson::Value *records = json.ok() ? json.root().member("records") : nullptr;
+        if (records) {
+            for (const RawJson::Value &record : records->elements) {
+                if (const RawJson::Value *id = record.member("Id"))
+                    t.reconcileIds << json.string(*id);
+            }
+        }
+        const RawJson::Value *next = json.ok() ? json.root().member("nextRecordsUrl") : nullptr;
+        t.reconcileNextUrl = next && !next->isNull() ? json.string(*next) : QString();
+        if (t.reconcileNextUrl.isEmpty())
+            finishReconcile(t);
+        finishRequest();
+    });
+}
+
+salesforce::RequestId SyncEngine::reconcileBulkStep(Table &t)
+{
+    // Large tables: one Bulk API 2.0 job lists every Id in a handful of calls.
+    Table *table = &t;
+    if (t.reconcileJobId.isEmpty()) {
+        return m_client->createQueryJob(
+            QStringLiteral("SELECT Id FROM %1").arg(t.objectName), false,
+            [this, table](const salesforce::BulkJob &job) {
+                Table &t = *table;
+                noteReconcileCall(t);
+                if (job.error)
+                    return reconcileFailed(t, tr("Listing %1 Ids for purged records failed: %2").arg(t.objectName, job.error.toString()));
+                t.reconcileJobId = job.id;
+                t.reconcileJobComplete = false;
+                t.reconcileLocator.clear();
+                t.reconcileJobDelayMs = m_config.bulkStatusFirstDelayMs;
+                t.reconcileJobStatusDueAt = QDateTime::currentDateTimeUtc().addMSecs(t.reconcileJobDelayMs);
+                finishRequest();
+            },
+            ApiCategory::Poll);
+    }
+    if (!t.reconcileJobComplete) {
+        return m_client->getQueryJob(
+            t.reconcileJobId,
+            [this, table](const salesforce::BulkJob &job) {
+                Table &t = *table;
+                noteReconcileCall(t);
+                if (job.error || job.state == QLatin1String("Failed") || job.state == QLatin1String("Aborted"))
+                    return reconcileFailed(t, tr("Listing %1 Ids for purged records failed: %2")
+                                                  .arg(t.objectName, job.error ? job.error.toString() : job.state));
+                t.reconcileJobComplete = job.state == QLatin1String("JobComplete");
+                t.reconcileJobDelayMs = qMin(t.reconcileJobDelayMs * 3 / 2, 15000);
+                t.reconcileJobStatusDueAt =
+                    t.reconcileJobComplete ? QDateTime() : QDateTime::currentDateTimeUtc().addMSecs(t.reconcileJobDelayMs);
+                finishRequest();
+            },
+            ApiCategory::Poll);
+    }
+    return m_client->getQueryJobResults(
+        t.reconcileJobId, t.reconcileLocator, 1000000,
+        [this, table](const salesforce::BulkResultsPage &page) {
+            Table &t = *table;
+            noteReconcileCall(t);
+            if (page.error)
+                return reconcileFailed(t, tr("Listing %1 Ids for purged records failed: %2").arg(t.objectName, page.error.toString()));
+            const QList<QByteArray> lines = page.csv.split('\n');
+            for (qsizetype i = 1; i < lines.size(); ++i) { // line 0 is the header
+                QByteArray id = lines[i].trimmed();
+                if (id.startsWith('"'))
+                    id = id.mid(1, id.size() - 2);
+                if (!id.isEmpty())
+                    t.reconcileIds << QString::fromLatin1(id);
+            }
+            t.reconcileLocator = page.locator;
+            if (page.isLastPage())
+                finishReconcile(t);
+            finishRequest();
+        },
+        ApiCategory::Poll);
+}
+
+void SyncEngine::noteReconcileCall(Table &t)
+{
+    t.apiCalls += 1;
+    m_store->updateState(t.objectName, {{QStringLiteral("+api_calls"), 1}});
+}
+
+void SyncEngine::reconcileFailed(Table &t, const QString &message)
+{
+    noteTableError(t, message);
+    t.reconcileDue = false;
+    t.reconcileCounted = false;
+    t.reconcileJobId.clear();
+    t.reconcileJobStatusDueAt = {};
+    t.reconcileDueAt = QDateTime::currentDateTimeUtc().addMSecs(60000);
+    finishRequest();
+}
+
+void SyncEngine::finishReconcile(Table &t)
+{
+    const ApplyResult removed = m_store->removeRowsNotIn(t.schema, t.reconcileIds, t.reconcileStartedAt, {});
+    if (removed.error)
+        noteTableError(t, tr("Removing purged %1 records failed: %2").arg(t.objectName, removed.error.toString()));
+    else
+        t.rowsInTable -= removed.deleted;
+    qCInfo(lcSync).noquote() << t.objectName << "reconciled:" << removed.deleted << "purged records removed";
+    t.reconcileDue = false;
+    t.reconcileCounted = false;
+    t.reconcileIds.clear();
+    t.reconcileJobId.clear();
+    t.reconcileJobStatusDueAt = {};
+    t.reconcileDueAt = QDateTime::currentDateTimeUtc().addMSecs(m_config.reconcileIntervalMs);
+    emit reconciled(t.objectName, removed.deleted);
+    publish(t);
 }
 
 // --- status ---------------------------------------------------------------

@@ -100,6 +100,12 @@ private:
     bool startBackfill();
     bool startPoll();
     bool startReconcile();
+    salesforce::RequestId reconcileCount(Table &table);
+    salesforce::RequestId reconcileRestStep(Table &table);
+    salesforce::RequestId reconcileBulkStep(Table &table);
+    void noteReconcileCall(Table &table);
+    void reconcileFailed(Table &table, const QString &message);
+    void finishReconcile(Table &table);
     void finishRequest();
 
     void onDescribes(const QList<Table *> &tables, const salesforce::ApiReply &reply);

@@ -255,23 +255,36 @@ void TestSyncEngine::recordsWrittenTogetherAllArrive()
 
 void TestSyncEngine::purgedRecordsRemovedByReconciliation()
 {
-    const QStringList victims = [&] {
-        const store::PgResult r = m_mirror.exec(QStringLiteral("SELECT id FROM salesforce.product2 ORDER BY id LIMIT 3"));
+    // Product2 (300 records) is scanned with Id-only REST pages, Invoice__c
+    // (12,000, above the Bulk threshold) with one Bulk API 2.0 Id job.
+    auto firstIds = [&](const QString &table, int n) {
+        const store::PgResult r = m_mirror.exec(QStringLiteral("SELECT id FROM salesforce.%1 ORDER BY id LIMIT %2").arg(table).arg(n));
         QStringList ids;
         for (int i = 0; i < r.rowCount(); ++i)
             ids << r.value(i, 0);
         return ids;
-    }();
-    QCOMPARE(victims.size(), 3);
-    QVERIFY(m_control->purge(victims)); // hard delete: no IsDeleted trace for polling to see
+    };
+    const QStringList products = firstIds(QStringLiteral("product2"), 3);
+    const QStringList invoices = firstIds(QStringLiteral("invoice__c"), 4);
+    QCOMPARE(products.size(), 3);
+    QCOMPARE(invoices.size(), 4);
+    QVERIFY(m_control->purge(products + invoices)); // hard delete: no IsDeleted trace for polling to see
+    const qint64 bulkJobsBefore = m_control->stats().value(QLatin1String("bulkJobs")).toInteger();
     QSignalSpy reconciled(&m_rig->engine, &sync::SyncEngine::reconciled);
     m_rig->engine.reconcileNow();
-    QTRY_VERIFY_WITH_TIMEOUT(
-        std::any_of(reconciled.begin(), reconciled.end(),
-                    [](const QList<QVariant> &args) { return args.at(0).toString() == QLatin1String("Product2") && args.at(1).toLongLong() == 3; }),
-        60000);
+    auto removed = [&](const char *object) {
+        for (const QList<QVariant> &args : reconciled) {
+            if (args.at(0).toString() == QLatin1String(object))
+                return args.at(1).toLongLong();
+        }
+        return qint64(-1);
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(removed("Product2"), qint64(3), 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(removed("Invoice__c"), qint64(4), 60000);
+    QCOMPARE(m_control->stats().value(QLatin1String("bulkJobs")).toInteger(), bulkJobsBefore + 1);
     QString why;
     QVERIFY2(mirrorEqualsSimulator(QStringLiteral("Product2"), &why), qPrintable(why));
+    QVERIFY2(mirrorEqualsSimulator(QStringLiteral("Invoice__c"), &why), qPrintable(why));
 }
 
 void TestSyncEngine::runtimeFieldBecomesColumnAndIsBackfilled()
