@@ -752,6 +752,8 @@ bool SyncEngine::onBackfillPage(Table &t, const QueryPage &page, const QVariantM
 {
     const bool columnBackfill = !t.backfillColumns.isEmpty() && t.phase == Phase::Polling;
     QVariantMap update = state;
+    update.insert(QStringLiteral("last_error"), QVariant());
+    update.insert(QStringLiteral("phase"), phaseName(t.phase));
     if (last && columnBackfill)
         update.insert(QStringLiteral("pending_columns"), QStringLiteral("{}"));
     const ApplyResult applied = m_store->applyPage(t.schema, page, update, columnBackfill);
@@ -937,7 +939,8 @@ void SyncEngine::applyPollPage(Table &t, const QueryPage &page, double apiCallSh
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QVariantMap state{{QStringLiteral("+api_calls"), apiCallShare},
                       {QStringLiteral("last_poll_at"), now.toString(Qt::ISODateWithMs)},
-                      {QStringLiteral("last_error"), QVariant()}};
+                      {QStringLiteral("last_error"), QVariant()},
+                      {QStringLiteral("phase"), phaseName(t.phase)}};
     if (watermark.isValid())
         state.insert(QStringLiteral("watermark"), watermark.toString(Qt::ISODateWithMs));
     const ApplyResult applied = m_store->applyPage(t.schema, page, state);
@@ -1156,6 +1159,7 @@ void SyncEngine::noteTableError(Table &t, const QString &message)
     t.lastError = message;
     if (m_store && m_db.isOpen())
         m_store->updateState(t.objectName, {{QStringLiteral("last_error"), message},
+                                            {QStringLiteral("phase"), phaseName(m_budgetPaused ? Phase::Paused : Phase::Error)},
                                             {QStringLiteral("last_error_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}});
     publish(t);
 }
@@ -1167,7 +1171,11 @@ TableStatus SyncEngine::statusOf(const Table &t) const
     TableStatus s;
     s.objectName = t.objectName;
     s.tableName = m_config.schemaName + u'.' + t.objectName.toLower();
-    s.phase = m_budgetPaused && (t.phase == Phase::Backfilling || t.phase == Phase::Polling) ? Phase::Paused : t.phase;
+    // Shown phase: paused near the quota; error while the last attempt failed
+    // (the engine keeps retrying; t.phase says what it is retrying).
+    s.phase = m_budgetPaused && (t.phase == Phase::Backfilling || t.phase == Phase::Polling) ? Phase::Paused
+              : !t.lastError.isEmpty()                                                      ? Phase::Error
+                                                                                             : t.phase;
     s.backfillMethod = t.method;
     s.rowsInTable = t.rowsInTable;
     s.rowsTotal = t.rowsTotal;

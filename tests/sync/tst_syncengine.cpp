@@ -311,6 +311,20 @@ void TestSyncEngine::runtimeFieldBecomesColumnAndIsBackfilled()
 
 void TestSyncEngine::faultsConvergeWithNothingLost()
 {
+    // Salesforce down for longer than the client's retries: the tables say
+    // so in a sentence, then recover by themselves.
+    QVERIFY(m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("/services/data/*/composite")},
+                                 {QStringLiteral("kind"), QStringLiteral("http503")},
+                                 {QStringLiteral("count"), -1}}) > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT phase FROM tether.sync_status WHERE object = 'Account'")),
+                              QStringLiteral("error"), 60000);
+    const QString sentence = scalar(QStringLiteral("SELECT last_error FROM tether.sync_status WHERE object = 'Account'"));
+    QVERIFY2(sentence.startsWith(QStringLiteral("Polling Account failed")) && sentence.contains(QStringLiteral("Salesforce")),
+             qPrintable(sentence));
+    QVERIFY(m_control->clearFaults());
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT phase FROM tether.sync_status WHERE object = 'Account'")),
+                              QStringLiteral("polling"), 60000);
+
     // Each fault hits the next few data calls; changes made meanwhile must all arrive.
     for (const char *kind : {"http503", "http500", "unable_to_lock_row", "drop", "invalidate_session"}) {
         QVERIFY(m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("/services/data/*")},
