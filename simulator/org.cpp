@@ -598,6 +598,18 @@ WriteResult Org::create(Table &table, const QJsonObject &values, const QByteArra
     return result;
 }
 
+// If-Unmodified-Since on PATCH/DELETE: 412 when the record changed after
+// that instant (HTTP dates have whole seconds). False when the write may go on.
+static bool modifiedAfter(const Table &table, int row, qint64 ifUnmodifiedSinceMs, WriteResult &result)
+{
+    if (ifUnmodifiedSinceMs < 0
+        || parseDateTime(table.stored(row, table.lastModifiedDateSlot)) / 1000 <= ifUnmodifiedSinceMs / 1000)
+        return false;
+    result.httpStatus = 412;
+    result.errors.append({"PRECONDITION_FAILED", QStringLiteral("The record was modified after the If-Unmodified-Since time."), {}});
+    return true;
+}
+
 WriteResult Org::update(Table &table, const QByteArray &id, const QJsonObject &values,
                         const QByteArray &actor, qint64 ifUnmodifiedSinceMs)
 {
@@ -618,13 +630,8 @@ WriteResult Org::update(Table &table, const QByteArray &id, const QJsonObject &v
                                      : SfError{"ENTITY_IS_DELETED", QStringLiteral("entity is deleted"), {}});
         return result;
     }
-    if (ifUnmodifiedSinceMs >= 0
-        && parseDateTime(table.stored(row, table.lastModifiedDateSlot)) / 1000 > ifUnmodifiedSinceMs / 1000) {
-        result.httpStatus = 412;
-        result.errors.append({"PRECONDITION_FAILED",
-                              QStringLiteral("The record was modified after the If-Unmodified-Since time."), {}});
+    if (modifiedAfter(table, row, ifUnmodifiedSinceMs, result))
         return result;
-    }
     QList<QByteArray> cells = rowblob::decode(table.rows[size_t(row)], table.def.slotCount);
     result.errors = convert(table, values, false, cells);
     if (result.errors.isEmpty())
@@ -693,13 +700,8 @@ WriteResult Org::remove(Table &table, const QByteArray &id, const QByteArray &ac
         result.errors.append({"ENTITY_IS_DELETED", QStringLiteral("entity is deleted"), {}});
         return result;
     }
-    if (ifUnmodifiedSinceMs >= 0
-        && parseDateTime(table.stored(row, table.lastModifiedDateSlot)) / 1000 > ifUnmodifiedSinceMs / 1000) {
-        result.httpStatus = 412;
-        result.errors.append({"PRECONDITION_FAILED",
-                              QStringLiteral("The record was modified after the If-Unmodified-Since time."), {}});
+    if (modifiedAfter(table, row, ifUnmodifiedSinceMs, result))
         return result;
-    }
     QList<QByteArray> cells = rowblob::decode(table.rows[size_t(row)], table.def.slotCount);
     const QByteArray stamp = formatDateTime(nextModstampMs());
     cells[table.isDeletedSlot] = "true";
