@@ -702,14 +702,21 @@ WriteResult Org::remove(Table &table, const QByteArray &id, const QByteArray &ac
     }
     if (modifiedAfter(table, row, ifUnmodifiedSinceMs, result))
         return result;
+    setDeleted(table, row, true, actor);
+    return result;
+}
+
+// Soft delete and undelete: flip IsDeleted and stamp the record as modified
+// now, so replication and queryAll see the change.
+void Org::setDeleted(Table &table, int row, bool deleted, const QByteArray &actor)
+{
     QList<QByteArray> cells = rowblob::decode(table.rows[size_t(row)], table.def.slotCount);
     const QByteArray stamp = formatDateTime(nextModstampMs());
-    cells[table.isDeletedSlot] = "true";
+    cells[table.isDeletedSlot] = deleted ? "true" : "false";
     cells[table.lastModifiedDateSlot] = stamp;
     cells[table.systemModstampSlot] = stamp;
     cells[table.lastModifiedByIdSlot] = actor;
     setRow(table, row, rowblob::encode(cells));
-    return result;
 }
 
 WriteResult Org::undelete(Table &table, const QByteArray &id, const QByteArray &actor)
@@ -724,13 +731,7 @@ WriteResult Org::undelete(Table &table, const QByteArray &id, const QByteArray &
         result.errors.append({"UNDELETE_FAILED", QStringLiteral("Entity is not in the recycle bin"), {}});
         return result;
     }
-    QList<QByteArray> cells = rowblob::decode(table.rows[size_t(row)], table.def.slotCount);
-    const QByteArray stamp = formatDateTime(nextModstampMs());
-    cells[table.isDeletedSlot] = "false";
-    cells[table.lastModifiedDateSlot] = stamp;
-    cells[table.systemModstampSlot] = stamp;
-    cells[table.lastModifiedByIdSlot] = actor;
-    setRow(table, row, rowblob::encode(cells));
+    setDeleted(table, row, false, actor);
     return result;
 }
 

@@ -139,6 +139,7 @@ public:
 private:
     void buildTables();
     void setRow(Table &table, int row, QByteArray blob);
+    void setDeleted(Table &table, int row, bool deleted, const QByteArray &actor);
     int appendRow(Table &table, QByteArray blob);
     void recordHistory(Table &account, int row, const QList<QByteArray> &after, const QByteArray &stamp,
                        const QByteArray &actor);

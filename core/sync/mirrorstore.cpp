@@ -218,7 +218,7 @@ TableState MirrorStore::loadState(const QString &objectName)
     return state;
 }
 
-PgError MirrorStore::execState(const QString &objectName, const QVariantMap &values)
+PgError MirrorStore::updateState(const QString &objectName, const QVariantMap &values)
 {
     if (values.isEmpty())
         return {};
@@ -239,11 +239,6 @@ PgError MirrorStore::execState(const QString &objectName, const QVariantMap &val
                                .arg(assignments.join(QStringLiteral(", "))),
                            params);
     return r.error();
-}
-
-PgError MirrorStore::updateState(const QString &objectName, const QVariantMap &values)
-{
-    return execState(objectName, values);
 }
 
 PgError MirrorStore::ensureStaging(const schema::TableSchema &table, const QStringList &columns,
@@ -373,7 +368,7 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
     QVariantMap state = stateUpdate;
     state.insert(QStringLiteral("+rows_in_table"), result.inserted - result.deleted);
     state.insert(QStringLiteral("+pages_applied"), 1);
-    if ((result.error = execState(table.objectName, state)))
+    if ((result.error = updateState(table.objectName, state)))
         return result;
     result.error = tx.commit();
     return result;
@@ -403,7 +398,7 @@ ApplyResult MirrorStore::removeRowsNotIn(const schema::TableSchema &table, const
     result.deleted = deleted.affectedRows();
     QVariantMap state = stateUpdate;
     state.insert(QStringLiteral("+rows_in_table"), -result.deleted);
-    if ((result.error = execState(table.objectName, state)))
+    if ((result.error = updateState(table.objectName, state)))
         return result;
     result.error = tx.commit();
     return result;

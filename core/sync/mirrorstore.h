@@ -62,7 +62,8 @@ public:
                                 QList<schema::SchemaChange> *applied);
 
     TableState loadState(const QString &objectName);
-    // Sets the given sync_state columns for the object (creating its row).
+    // Sets the given sync_state columns of the object's row; a key "+col"
+    // adds to the column instead of replacing it.
     store::PgError updateState(const QString &objectName, const QVariantMap &values);
 
     // Applies one page in one transaction together with `stateUpdate`.
@@ -78,7 +79,6 @@ public:
 private:
     store::PgError ensureStaging(const schema::TableSchema &table, const QStringList &columns,
                                  QString *stagingName);
-    store::PgError execState(const QString &objectName, const QVariantMap &values);
 
     store::PgConnection &m_db;
     QString m_schemaName;

@@ -83,7 +83,6 @@ struct SyncEngine::Table
     QString describeLastModified;
 
     Phase phase = Phase::Discovering;
-    TableState saved; // what the database said at startup
 
     // Backfill
     bool countDue = false;
@@ -434,7 +433,6 @@ void SyncEngine::applyDescribe(Table &t, const QJsonObject &describe)
     }
     const TableState state = m_store->loadState(t.objectName);
     if (first) {
-        t.saved = state;
         t.rowsInTable = state.rowsInTable;
         t.apiCalls = state.apiCalls;
         t.rowsDone = state.rowsDone;
@@ -649,15 +647,11 @@ void SyncEngine::backfillBulk(Table &t)
             t.bulkJobId = job.id;
             t.bulkLocator.clear();
             t.bulkJobComplete = job.state == QLatin1String("JobComplete");
-            const QDateTime created = parseSalesforceDateTime(job.json.value(QLatin1String("createdDate")).toString());
-            if (created.isValid() && !t.saved.backfillStartedAt.isValid())
-                t.backfillStartedAt = created;
             t.bulkStatusDelayMs = m_config.bulkStatusFirstDelayMs;
             t.bulkStatusDueAt = QDateTime::currentDateTimeUtc().addMSecs(t.bulkStatusDelayMs);
             if (const store::PgError error = m_store->updateState(
                     t.objectName, {{QStringLiteral("backfill_job_id"), t.bulkJobId},
                                    {QStringLiteral("backfill_locator"), QString()},
-                                   {QStringLiteral("backfill_started_at"), t.backfillStartedAt.toString(Qt::ISODateWithMs)},
                                    {QStringLiteral("+api_calls"), 1}}))
                 return fail(tr("Cannot save sync state: %1").arg(error.toString()));
             finishRequest();
