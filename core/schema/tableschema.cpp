@@ -170,6 +170,37 @@ QString canonicalPgType(const QString &pgType)
     return pgType;
 }
 
+namespace {
+
+// Whether a column of type `existing` (format_type spelling) already holds
+// every value of `wanted`: a narrower varchar, a numeric with fewer digits on
+// either side of the point, or any varchar in a text column. Such changes
+// are not applied: narrowing in place would cut values or fail on them, and
+// the wider column loses nothing (docs/decisions/0010).
+bool alreadyHolds(const QString &existing, const QString &wanted)
+{
+    static const QRegularExpression varchar(QStringLiteral("^character varying\\((\\d+)\\)$"));
+    static const QRegularExpression numeric(QStringLiteral("^numeric\\((\\d+),(\\d+)\\)$"));
+    const QRegularExpressionMatch wantedVarchar = varchar.match(wanted);
+    if (wantedVarchar.hasMatch()) {
+        if (existing == QLatin1String("text"))
+            return true;
+        const QRegularExpressionMatch existingVarchar = varchar.match(existing);
+        return existingVarchar.hasMatch() && existingVarchar.captured(1).toInt() >= wantedVarchar.captured(1).toInt();
+    }
+    const QRegularExpressionMatch wantedNumeric = numeric.match(wanted);
+    const QRegularExpressionMatch existingNumeric = numeric.match(existing);
+    if (wantedNumeric.hasMatch() && existingNumeric.hasMatch()) {
+        const int wantedScale = wantedNumeric.captured(2).toInt();
+        const int existingScale = existingNumeric.captured(2).toInt();
+        return existingScale >= wantedScale
+            && existingNumeric.captured(1).toInt() - existingScale >= wantedNumeric.captured(1).toInt() - wantedScale;
+    }
+    return false;
+}
+
+} // namespace
+
 QList<SchemaChange> planMigration(const TableSchema &target, const QList<ExistingColumn> &existing,
                                   const StalePolicy &policy)
 {
@@ -187,7 +218,8 @@ QList<SchemaChange> planMigration(const TableSchema &target, const QList<Existin
                                         .arg(table, quoteIdent(c.name), c.pgType, sqlLiteral(c.label))};
             continue;
         }
-        if (*found != canonicalPgType(c.pgType)) {
+        const QString wanted = canonicalPgType(c.pgType);
+        if (*found != wanted && !alreadyHolds(*found, wanted)) {
             // USING with a text round-trip converts any type PostgreSQL can
             // read back from its own text form (varchar widening, int -> numeric, ...).
             QString expression = QStringLiteral("%1::text::%2").arg(quoteIdent(c.name), c.pgType);

@@ -23,13 +23,32 @@ QString trimmed(const char *message)
 
 } // namespace
 
+PgCanceller::~PgCanceller() { install(nullptr); }
+
+void PgCanceller::install(PGconn *conn)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_cancel)
+        PQfreeCancel(m_cancel);
+    m_cancel = conn ? PQgetCancel(conn) : nullptr;
+}
+
+bool PgCanceller::cancel()
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_cancel)
+        return false;
+    char error[256];
+    return PQcancel(m_cancel, error, int(sizeof error)) == 1;
+}
+
 PgConnection::PgConnection() = default;
 
 PgConnection::~PgConnection() { close(); }
 
 PgConnection::PgConnection(PgConnection &&other) noexcept
     : m_conn(std::exchange(other.m_conn, nullptr)), m_host(std::move(other.m_host)),
-      m_port(other.m_port)
+      m_port(other.m_port), m_canceller(std::exchange(other.m_canceller, std::make_shared<PgCanceller>()))
 {
 }
 
@@ -40,6 +59,7 @@ PgConnection &PgConnection::operator=(PgConnection &&other) noexcept
         m_conn = std::exchange(other.m_conn, nullptr);
         m_host = std::move(other.m_host);
         m_port = other.m_port;
+        m_canceller = std::exchange(other.m_canceller, std::make_shared<PgCanceller>());
     }
     return *this;
 }
@@ -68,6 +88,7 @@ PgError PgConnection::open(const QString &conninfo, int connectTimeoutSeconds)
         PQsetNoticeProcessor(
             m_conn, [](void *, const char *message) { qCDebug(lcStore).noquote() << QString::fromUtf8(message).trimmed(); },
             nullptr);
+        m_canceller->install(m_conn);
     }
     if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
         PgError error;
@@ -86,6 +107,7 @@ PgError PgConnection::open(const QString &conninfo, int connectTimeoutSeconds)
 void PgConnection::close()
 {
     if (m_conn) {
+        m_canceller->install(nullptr);
         PQfinish(m_conn);
         m_conn = nullptr;
     }

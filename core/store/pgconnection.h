@@ -9,12 +9,32 @@
 #include "store/pgresult.h"
 
 #include <QList>
+#include <QMutex>
 #include <QVariant>
 #include <functional>
+#include <memory>
 
 struct pg_conn;
+struct pg_cancel;
 
 namespace tether::store {
+
+// PgCanceller: asks the server to cancel whatever statement a connection is
+// running (libpq's PQcancel), from any thread. It outlives reconnects: the
+// connection installs its current cancel key on every open.
+class PgCanceller
+{
+public:
+    ~PgCanceller();
+    // Thread-safe. False when no connection is open or the request failed.
+    bool cancel();
+
+private:
+    friend class PgConnection;
+    void install(pg_conn *conn); // nullptr: none
+    QMutex m_mutex;
+    pg_cancel *m_cancel = nullptr;
+};
 
 class PgConnection
 {
@@ -57,6 +77,9 @@ public:
     // Escapes an identifier ("Name" -> "\"Name\"") with the server's rules.
     QString quoteIdentifier(const QString &identifier) const;
 
+    // Cancels this connection's running statement from another thread.
+    std::shared_ptr<PgCanceller> canceller() const { return m_canceller; }
+
 private:
     PgError errorFromConnection(PgError::Kind fallbackKind) const;
     PgResult finish(pg_result *result);
@@ -64,6 +87,7 @@ private:
     pg_conn *m_conn = nullptr;
     QString m_host;
     int m_port = 0;
+    std::shared_ptr<PgCanceller> m_canceller = std::make_shared<PgCanceller>();
 };
 
 // Transaction rolls back on scope exit unless commit() was called, so an early

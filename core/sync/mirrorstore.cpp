@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS tether.sync_state (
     last_error_at          timestamptz,
     updated_at             timestamptz NOT NULL DEFAULT now()
 );
+-- Added after the first release; ADD COLUMN IF NOT EXISTS migrates older rows.
+ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS backfill_job_fields text[];
+ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS describe_json text;
 COMMENT ON TABLE tether.sync_state IS 'Tether sync cursors and progress, one row per synced Salesforce object';
 CREATE OR REPLACE VIEW tether.sync_status AS
 SELECT object_name                               AS object,
@@ -102,6 +105,34 @@ QDateTime toDateTime(const PgResult &r, int column)
     return QDateTime::fromString(r.value(0, column), Qt::ISODateWithMs);
 }
 
+// A text[] literal for a parameter: {"a","b"}.
+QString textArray(const QStringList &items)
+{
+    QStringList quoted;
+    for (QString item : items) {
+        item.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+        quoted << u'"' + item + u'"';
+    }
+    return u'{' + quoted.join(u',') + u'}';
+}
+
+QStringList fromTextArray(const PgResult &r, int column)
+{
+    // array_to_string(..., ',') keeps it simple: column and field names hold no commas.
+    const QString text = r.value(0, column);
+    return text.isEmpty() ? QStringList() : text.split(u',');
+}
+
+QVariant timestamp(const QDateTime &at)
+{
+    return at.isValid() ? QVariant(at.toUTC().toString(Qt::ISODateWithMs)) : QVariant();
+}
+
+QVariant textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QVariant() : QVariant(text);
+}
+
 } // namespace
 
 MirrorStore::MirrorStore(store::PgConnection &connection, QString schemaName)
@@ -125,7 +156,7 @@ PgError MirrorStore::ensureStateSchema()
 }
 
 PgError MirrorStore::prepareTable(const schema::TableSchema &table, const schema::StalePolicy &policy,
-                                  QList<schema::SchemaChange> *applied)
+                                  const StateUpdate &describeState, QList<schema::SchemaChange> *applied)
 {
     store::Transaction tx(m_db);
     if (tx.beginError())
@@ -159,18 +190,22 @@ PgError MirrorStore::prepareTable(const schema::TableSchema &table, const schema
         if (change.kind == schema::SchemaChange::Kind::AddColumn)
             added << change.column;
     }
-    // Register the table; remember added columns until their backfill ran.
+    // Register the table; remember added columns until their backfill ran, and
+    // forget pending columns that Salesforce removed again.
     PgResult state = m_db.exec(
         QStringLiteral("INSERT INTO tether.sync_state (object_name, table_schema, table_name, watermark_field, pending_columns) "
                        "VALUES ($1, $2, $3, $4, $5::text[]) "
                        "ON CONFLICT (object_name) DO UPDATE SET table_schema = EXCLUDED.table_schema, "
                        "table_name = EXCLUDED.table_name, watermark_field = EXCLUDED.watermark_field, "
-                       "pending_columns = ARRAY(SELECT DISTINCT unnest(tether.sync_state.pending_columns || EXCLUDED.pending_columns)), "
+                       "pending_columns = ARRAY(SELECT DISTINCT c FROM unnest(tether.sync_state.pending_columns || EXCLUDED.pending_columns) c "
+                       "                        WHERE c = ANY($6::text[]) ORDER BY c), "
                        "updated_at = now()"),
-        {table.objectName, table.schemaName, table.tableName, table.watermarkField,
-         QStringLiteral("{%1}").arg(added.join(u','))});
+        {table.objectName, table.schemaName, table.tableName, table.watermarkField, textArray(added),
+         textArray(table.queriedColumns())});
     if (!state.ok())
         return state.error();
+    if (PgError error = updateState(table.objectName, describeState))
+        return error;
     m_stagingSignature.remove(stagingNameFor(table));
     if (PgError error = tx.commit())
         return error;
@@ -179,28 +214,30 @@ PgError MirrorStore::prepareTable(const schema::TableSchema &table, const schema
     return {};
 }
 
-TableState MirrorStore::loadState(const QString &objectName)
+TableState MirrorStore::loadState(const QString &objectName, PgError *error)
 {
     TableState state;
     state.objectName = objectName;
+    auto utc = [](const char *column) {
+        return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')").arg(QLatin1String(column));
+    };
     PgResult r = m_db.exec(
-        QStringLiteral("SELECT phase, backfill_method, backfill_job_id, backfill_locator, backfill_last_id, "
-                       "to_char(backfill_started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-                       "to_char(backfill_completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-                       "rows_total, rows_done, rows_in_table, "
-                       "to_char(watermark AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-                       "to_char(last_poll_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+        QStringLiteral("SELECT phase, backfill_method, backfill_job_id, backfill_locator, backfill_last_id, %1, %2, "
+                       "rows_total, rows_done, rows_in_table, %3, %4, "
                        "api_calls, pages_applied, last_error, describe_last_modified, "
-                       "array_to_string(pending_columns, ',') "
-                       "FROM tether.sync_state WHERE object_name = $1"),
+                       "array_to_string(pending_columns, ','), array_to_string(backfill_job_fields, ','), describe_json "
+                       "FROM tether.sync_state WHERE object_name = $1")
+            .arg(utc("backfill_started_at"), utc("backfill_completed_at"), utc("watermark"), utc("last_poll_at")),
         {objectName});
+    if (error)
+        *error = r.error();
     if (!r.ok() || r.rowCount() == 0)
         return state;
     state.exists = true;
     state.phase = r.value(0, 0);
     state.backfillMethod = r.value(0, 1);
-    state.backfillJobId = r.value(0, 2);
-    state.backfillLocator = r.value(0, 3);
+    state.bulkJobId = r.value(0, 2);
+    state.bulkLocator = r.value(0, 3);
     state.backfillLastId = r.value(0, 4);
     state.backfillStartedAt = toDateTime(r, 5);
     state.backfillCompletedAt = toDateTime(r, 6);
@@ -213,28 +250,79 @@ TableState MirrorStore::loadState(const QString &objectName)
     state.pagesApplied = r.toInt64(0, 13);
     state.lastError = r.value(0, 14);
     state.describeLastModified = r.value(0, 15);
-    const QString pending = r.value(0, 16);
-    state.pendingColumns = pending.isEmpty() ? QStringList() : pending.split(u',');
+    state.pendingColumns = fromTextArray(r, 16);
+    state.bulkJobFields = fromTextArray(r, 17);
+    state.describeJson = r.value(0, 18).toUtf8();
     return state;
 }
 
-PgError MirrorStore::updateState(const QString &objectName, const QVariantMap &values)
+bool StateUpdate::isEmpty() const
 {
-    if (values.isEmpty())
+    return !phase && !backfillMethod && !backfillLastId && !bulkJobId && !bulkJobFields && !bulkLocator
+        && !backfillStartedAt && !backfillCompletedAt && !rowsTotal && !rowsDone && addRowsDone == 0
+        && addRowsInTable == 0 && !pendingColumns && !watermark && !lastPollAt && !lastChangeAt
+        && addApiCalls == 0 && addPagesApplied == 0 && !lastError && !describeLastModified && !describeJson;
+}
+
+PgError MirrorStore::updateState(const QString &objectName, const StateUpdate &u)
+{
+    if (u.isEmpty())
         return {};
     QStringList assignments;
     QVariantList params{objectName};
-    for (auto it = values.constBegin(); it != values.constEnd(); ++it) {
-        // "+api_calls" adds to the column instead of replacing it.
-        if (it.key().startsWith(u'+')) {
-            const QString column = it.key().mid(1);
-            params << it.value();
-            assignments << QStringLiteral("%1 = %1 + $%2").arg(quoteIdent(column)).arg(params.size());
-        } else {
-            params << it.value();
-            assignments << QStringLiteral("%1 = $%2").arg(quoteIdent(it.key())).arg(params.size());
-        }
+    auto set = [&](const char *column, const QVariant &value, const char *cast = "") {
+        params << value;
+        assignments << QStringLiteral("%1 = $%2%3").arg(QLatin1String(column)).arg(params.size()).arg(QLatin1String(cast));
+    };
+    auto add = [&](const char *column, const QVariant &amount) {
+        params << amount;
+        assignments << QStringLiteral("%1 = %1 + $%2").arg(QLatin1String(column)).arg(params.size());
+    };
+    if (u.phase)
+        set("phase", phaseName(*u.phase));
+    if (u.backfillMethod)
+        set("backfill_method", textOrNull(*u.backfillMethod));
+    if (u.backfillLastId)
+        set("backfill_last_id", textOrNull(*u.backfillLastId));
+    if (u.bulkJobId)
+        set("backfill_job_id", textOrNull(*u.bulkJobId));
+    if (u.bulkJobFields)
+        set("backfill_job_fields", u.bulkJobFields->isEmpty() ? QVariant() : QVariant(textArray(*u.bulkJobFields)), "::text[]");
+    if (u.bulkLocator)
+        set("backfill_locator", textOrNull(*u.bulkLocator));
+    if (u.backfillStartedAt)
+        set("backfill_started_at", timestamp(*u.backfillStartedAt), "::timestamptz");
+    if (u.backfillCompletedAt)
+        set("backfill_completed_at", timestamp(*u.backfillCompletedAt), "::timestamptz");
+    if (u.rowsTotal)
+        set("rows_total", *u.rowsTotal < 0 ? QVariant() : QVariant(*u.rowsTotal), "::bigint");
+    if (u.rowsDone)
+        set("rows_done", *u.rowsDone, "::bigint");
+    if (u.addRowsDone)
+        add("rows_done", u.addRowsDone);
+    if (u.addRowsInTable)
+        add("rows_in_table", u.addRowsInTable);
+    if (u.pendingColumns)
+        set("pending_columns", textArray(*u.pendingColumns), "::text[]");
+    if (u.watermark)
+        set("watermark", timestamp(*u.watermark), "::timestamptz");
+    if (u.lastPollAt)
+        set("last_poll_at", timestamp(*u.lastPollAt), "::timestamptz");
+    if (u.lastChangeAt)
+        set("last_change_at", timestamp(*u.lastChangeAt), "::timestamptz");
+    if (u.addApiCalls != 0)
+        add("api_calls", u.addApiCalls);
+    if (u.addPagesApplied)
+        add("pages_applied", u.addPagesApplied);
+    if (u.lastError) {
+        set("last_error", textOrNull(*u.lastError));
+        if (!u.lastError->isEmpty())
+            assignments << QStringLiteral("last_error_at = now()");
     }
+    if (u.describeLastModified)
+        set("describe_last_modified", textOrNull(*u.describeLastModified));
+    if (u.describeJson)
+        set("describe_json", u.describeJson->isEmpty() ? QVariant() : QVariant(QString::fromUtf8(*u.describeJson)));
     PgResult r = m_db.exec(QStringLiteral("UPDATE tether.sync_state SET %1, updated_at = now() WHERE object_name = $1")
                                .arg(assignments.join(QStringLiteral(", "))),
                            params);
@@ -262,7 +350,7 @@ PgError MirrorStore::ensureStaging(const schema::TableSchema &table, const QStri
 }
 
 ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const QueryPage &page,
-                                   const QVariantMap &stateUpdate, bool columnsOnly)
+                                   const StateUpdate &stateUpdate, bool columnsOnly)
 {
     ApplyResult result;
     QString staging;
@@ -286,54 +374,59 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
             return result;
         }
 
+        // The columns of the page the table still has, cast to their types.
+        QStringList targetColumns;
         QStringList selects;
-        QStringList assignments;
-        QStringList targetColumns = page.columns;
         for (const QString &name : page.columns) {
-            const schema::ColumnSpec *column = table.column(name);
-            const QString source = QStringLiteral("s.") + quoteIdent(name);
-            selects << (column ? castExpression(*column, source) : source);
+            if (const schema::ColumnSpec *column = table.column(name)) {
+                targetColumns << name;
+                selects << castExpression(*column, QStringLiteral("s.") + quoteIdent(name));
+            }
         }
-        if (!columnsOnly) {
+        const QString target = table.qualifiedName();
+        const QString wm = table.watermarkField.toLower();
+        const bool guarded = !wm.isEmpty() && targetColumns.contains(wm);
+        PgResult applied;
+        if (columnsOnly) {
+            QStringList sets;
+            for (int i = 0; i < targetColumns.size(); ++i) {
+                if (targetColumns[i] != QLatin1String("id"))
+                    sets << QStringLiteral("%1 = %2").arg(quoteIdent(targetColumns[i]), selects[i]);
+            }
+            // A poll may already have written a newer version of the record.
+            const QString guard = guarded ? QStringLiteral(" AND (t.%1 IS NULL OR t.%1 <= CAST(s.%1 AS timestamptz))").arg(quoteIdent(wm))
+                                          : QString();
+            applied = m_db.exec(QStringLiteral("UPDATE %1 t SET %2 FROM %3 s WHERE t.id = s.id%4")
+                                    .arg(target, sets.join(QStringLiteral(", ")), quoteIdent(staging), guard));
+            result.updated = applied.affectedRows();
+        } else {
             for (const schema::ColumnSpec &column : table.columns) {
                 if (column.isDerived() && !page.columns.contains(column.name)) {
                     targetColumns << column.name;
                     selects << compoundExpression(table, column, page.columns);
                 }
             }
-        }
-        QStringList quotedTargets;
-        for (const QString &name : std::as_const(targetColumns)) {
-            quotedTargets << quoteIdent(name);
-            if (name != QLatin1String("id"))
-                assignments << QStringLiteral("%1 = EXCLUDED.%1").arg(quoteIdent(name));
-        }
-        const QString target = table.qualifiedName();
-        PgResult applied;
-        if (columnsOnly) {
-            QStringList sets;
-            for (int i = 0; i < page.columns.size(); ++i) {
-                if (page.columns[i] != QLatin1String("id"))
-                    sets << QStringLiteral("%1 = %2").arg(quoteIdent(page.columns[i]), selects[i]);
+            QStringList quotedTargets;
+            QStringList assignments;
+            QStringList mine;
+            QStringList theirs;
+            for (const QString &name : std::as_const(targetColumns)) {
+                quotedTargets << quoteIdent(name);
+                mine << QStringLiteral("t.") + quoteIdent(name);
+                theirs << QStringLiteral("EXCLUDED.") + quoteIdent(name);
+                if (name != QLatin1String("id"))
+                    assignments << QStringLiteral("%1 = EXCLUDED.%1").arg(quoteIdent(name));
             }
-            // A poll may already have written a newer version of the record.
-            QString guard;
-            const QString wm = table.watermarkField.toLower();
-            if (!wm.isEmpty() && page.columns.contains(wm))
-                guard = QStringLiteral(" AND (t.%1 IS NULL OR t.%1 <= CAST(s.%1 AS timestamptz))").arg(quoteIdent(wm));
-            applied = m_db.exec(QStringLiteral("UPDATE %1 t SET %2 FROM %3 s WHERE t.id = s.id%4")
-                                    .arg(target, sets.join(QStringLiteral(", ")), quoteIdent(staging), guard));
-            result.updated = applied.affectedRows();
-        } else {
             // Never let an older copy of a record overwrite a newer one (pages
-            // can overlap when polling), and skip rows that did not change.
-            QString guard;
-            const QString wm = table.watermarkField.toLower();
-            if (!wm.isEmpty() && page.columns.contains(wm)) {
-                guard = QStringLiteral(" WHERE t.%1 IS NULL OR t.%1 < EXCLUDED.%1 OR "
-                                       "(t.%1 = EXCLUDED.%1 AND (t.*) IS DISTINCT FROM (EXCLUDED.*))")
-                            .arg(quoteIdent(wm));
-            }
+            // can overlap when polling), and skip rows whose written columns did
+            // not change. Only the page's columns are compared: a column the
+            // page does not carry (kept after Salesforce removed its field)
+            // would make every row look changed.
+            const QString guard =
+                guarded ? QStringLiteral(" WHERE t.%1 IS NULL OR t.%1 < EXCLUDED.%1 OR "
+                                         "(t.%1 = EXCLUDED.%1 AND ROW(%2) IS DISTINCT FROM ROW(%3))")
+                              .arg(quoteIdent(wm), mine.join(QStringLiteral(", ")), theirs.join(QStringLiteral(", ")))
+                        : QString();
             // One page is one query result, in which an Id never repeats, so
             // the staged rows go straight in without de-duplication.
             applied = m_db.exec(
@@ -357,7 +450,7 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
 
     if (!page.deletedIds.isEmpty()) {
         PgResult deleted = m_db.exec(QStringLiteral("DELETE FROM %1 WHERE id = ANY($1::varchar[])").arg(table.qualifiedName()),
-                                     {QStringLiteral("{%1}").arg(page.deletedIds.join(u','))});
+                                     {textArray(page.deletedIds)});
         if (!deleted.ok()) {
             result.error = deleted.error();
             return result;
@@ -365,9 +458,9 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
         result.deleted = deleted.affectedRows();
     }
 
-    QVariantMap state = stateUpdate;
-    state.insert(QStringLiteral("+rows_in_table"), result.inserted - result.deleted);
-    state.insert(QStringLiteral("+pages_applied"), 1);
+    StateUpdate state = stateUpdate;
+    state.addRowsInTable += result.inserted - result.deleted;
+    state.addPagesApplied += 1;
     if ((result.error = updateState(table.objectName, state)))
         return result;
     result.error = tx.commit();
@@ -375,7 +468,7 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
 }
 
 ApplyResult MirrorStore::removeRowsNotIn(const schema::TableSchema &table, const QStringList &liveIds,
-                                         const QDateTime &changedBefore, const QVariantMap &stateUpdate)
+                                         const QDateTime &changedBefore)
 {
     ApplyResult result;
     store::Transaction tx(m_db);
@@ -384,7 +477,7 @@ ApplyResult MirrorStore::removeRowsNotIn(const schema::TableSchema &table, const
     // Rows that changed after the Id scan began may be missing from it only
     // because they are new; they stay.
     QString guard;
-    QVariantList params{QStringLiteral("{%1}").arg(liveIds.join(u','))};
+    QVariantList params{textArray(liveIds)};
     if (!table.watermarkField.isEmpty() && changedBefore.isValid()) {
         guard = QStringLiteral(" AND %1 < $2").arg(quoteIdent(table.watermarkField.toLower()));
         params << changedBefore.toUTC().toString(Qt::ISODateWithMs);
@@ -396,8 +489,8 @@ ApplyResult MirrorStore::removeRowsNotIn(const schema::TableSchema &table, const
         return result;
     }
     result.deleted = deleted.affectedRows();
-    QVariantMap state = stateUpdate;
-    state.insert(QStringLiteral("+rows_in_table"), -result.deleted);
+    StateUpdate state;
+    state.addRowsInTable = -result.deleted;
     if ((result.error = updateState(table.objectName, state)))
         return result;
     result.error = tx.commit();

@@ -8,35 +8,11 @@
 #include "schema/tableschema.h"
 #include "store/pgconnection.h"
 #include "sync/querypage.h"
+#include "sync/syncstate.h"
 
 #include <QDateTime>
-#include <QVariantMap>
 
 namespace tether::sync {
-
-// One row of tether.sync_state, as the engine reads it back after a restart.
-struct TableState
-{
-    QString objectName;
-    QString phase; // discovering, backfilling, polling, paused, error
-    QString backfillMethod; // "rest" or "bulk"
-    QString backfillJobId;
-    QString backfillLocator;
-    QString backfillLastId;
-    QDateTime backfillStartedAt;
-    QDateTime backfillCompletedAt;
-    qint64 rowsTotal = -1;
-    qint64 rowsDone = 0;
-    qint64 rowsInTable = 0;
-    QDateTime watermark;
-    QDateTime lastPollAt;
-    double apiCalls = 0;
-    qint64 pagesApplied = 0;
-    QString lastError;
-    QString describeLastModified;
-    QStringList pendingColumns; // added columns still to backfill
-    bool exists = false;
-};
 
 struct ApplyResult
 {
@@ -52,29 +28,33 @@ public:
     MirrorStore(store::PgConnection &connection, QString schemaName);
 
     QString schemaName() const { return m_schemaName; }
+    store::PgConnection &connection() { return m_db; }
 
     // Creates schema `tether` (state table, sync_status view); idempotent.
     store::PgError ensureStateSchema();
 
-    // Creates the table, or migrates it to `table`. Columns added to an
-    // existing table are returned in `addedColumns` (they need a backfill).
+    // Creates the table, or migrates it to `table`, in one transaction with the
+    // describe it came from. Columns added to an existing table join
+    // pending_columns (they need a backfill); pending columns Salesforce no
+    // longer has leave it.
     store::PgError prepareTable(const schema::TableSchema &table, const schema::StalePolicy &policy,
-                                QList<schema::SchemaChange> *applied);
+                                const StateUpdate &describeState, QList<schema::SchemaChange> *applied);
 
-    TableState loadState(const QString &objectName);
-    // Sets the given sync_state columns of the object's row; a key "+col"
-    // adds to the column instead of replacing it.
-    store::PgError updateState(const QString &objectName, const QVariantMap &values);
+    // The object's row; exists is false when there is none (or on error).
+    TableState loadState(const QString &objectName, store::PgError *error = nullptr);
+    store::PgError updateState(const QString &objectName, const StateUpdate &update);
 
     // Applies one page in one transaction together with `stateUpdate`.
-    // columnsOnly: update just those columns of existing rows (column backfill).
+    // Page columns the table no longer has (a field removed in Salesforce while
+    // a Bulk job was running) are ignored. columnsOnly: update just the page's
+    // columns of existing rows (column backfill).
     ApplyResult applyPage(const schema::TableSchema &table, const QueryPage &page,
-                          const QVariantMap &stateUpdate, bool columnsOnly = false);
+                          const StateUpdate &stateUpdate, bool columnsOnly = false);
 
     // Deletes local rows whose Id is not in `liveIds` (hard-delete
     // reconciliation), sparing rows changed at or after `changedBefore`.
     ApplyResult removeRowsNotIn(const schema::TableSchema &table, const QStringList &liveIds,
-                                const QDateTime &changedBefore, const QVariantMap &stateUpdate);
+                                const QDateTime &changedBefore);
 
 private:
     store::PgError ensureStaging(const schema::TableSchema &table, const QStringList &columns,

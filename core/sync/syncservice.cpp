@@ -36,8 +36,11 @@ void SyncService::start()
         connect(m_engine, &SyncEngine::backfillCompleted, this, &SyncService::backfillCompleted);
         connect(m_engine, &SyncEngine::pollApplied, this, &SyncService::pollApplied);
         connect(m_engine, &SyncEngine::reconciled, this, &SyncService::reconciled);
+        connect(m_engine, &SyncEngine::schemaChanged, this, &SyncService::schemaChanged);
         connect(m_engine, &SyncEngine::caughtUp, this, &SyncService::caughtUp);
+        connect(m_engine, &SyncEngine::databaseStateChanged, this, &SyncService::databaseStateChanged);
         connect(m_engine, &SyncEngine::fatalError, this, &SyncService::fatalError);
+        m_interruptible = m_engine;
         m_engine->start();
     });
 }
@@ -47,11 +50,16 @@ void SyncService::stop()
     if (!m_thread.isRunning())
         return;
     QObject *context = m_context;
+    // A statement the engine is running right now ends at once instead of
+    // holding up the queued stop below.
+    if (SyncEngine *engine = m_interruptible.load())
+        engine->interrupt();
     QMetaObject::invokeMethod(
         context,
         [this, context] {
             if (m_engine)
                 m_engine->stop();
+            m_interruptible = nullptr;
             m_engine = nullptr;
             delete context; // client and engine go with it, in their own thread
         },

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QThread>
+#include <atomic>
 
 namespace tether::salesforce {
 class ApiBudget;
@@ -30,8 +31,9 @@ public:
 
 public slots:
     void start();
-    // Stops the engine (the page in flight is abandoned, not half-applied)
-    // and joins the worker thread. Emits stopped().
+    // Stops the engine (the page in flight is abandoned, not half-applied; a
+    // long statement is cancelled rather than waited for) and joins the
+    // worker thread. Emits stopped().
     void stop();
     void reconcileNow();
     void describeNow();
@@ -41,7 +43,9 @@ signals:
     void backfillCompleted(const QString &objectName);
     void pollApplied(const QString &objectName, qint64 changed, qint64 deleted);
     void reconciled(const QString &objectName, qint64 removed);
+    void schemaChanged(const QString &objectName, const QStringList &changes);
     void caughtUp();
+    void databaseStateChanged(bool reachable, const QString &sentence);
     void fatalError(const QString &message);
     void stopped();
 
@@ -53,6 +57,7 @@ private:
     QThread m_thread;
     QObject *m_context = nullptr; // lives in m_thread; parent of client and engine
     SyncEngine *m_engine = nullptr;
+    std::atomic<SyncEngine *> m_interruptible{nullptr}; // for stop() from this thread
 };
 
 } // namespace tether::sync

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 namespace tether::sync {
 
@@ -26,6 +27,8 @@ struct TableStatus
     QDateTime lastPoll;
     double apiCalls = 0;
     QString lastError; // a sentence; empty when fine
+    QDateTime nextRetry; // while in error: when the table tries again
+    QStringList pendingColumns; // added in Salesforce, being (or still to be) backfilled
 };
 
 } // namespace tether::sync

@@ -170,7 +170,7 @@ QString SimControl::compareMirror(const QString &object, store::PgConnection &mi
     sync::MirrorStore expected(scratch, QStringLiteral("expected"));
     if (const store::PgError e = expected.ensureStateSchema())
         return e.toString();
-    if (const store::PgError e = expected.prepareTable(table, {}, nullptr))
+    if (const store::PgError e = expected.prepareTable(table, {}, {}, nullptr))
         return e.toString();
     const QList<QByteArray> pages =
         queryAllPages(QStringLiteral("SELECT %1 FROM %2").arg(table.fieldNames().join(QStringLiteral(", ")), object));

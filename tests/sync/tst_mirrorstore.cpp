@@ -22,6 +22,7 @@ private slots:
     void deletesAndRowCount();
     void stateCommitsWithPage();
     void schemaEvolution();
+    void removedFieldNeitherBreaksNorChurns();
     void bulkCsvPage();
     void syncStatusView();
 
@@ -83,7 +84,7 @@ void TestMirrorStore::initTestCase()
     const store::PgError error = m_store->ensureStateSchema();
     QVERIFY2(!error, qPrintable(error.toString()));
     QVERIFY(!m_store->ensureStateSchema()); // idempotent
-    QVERIFY(!m_store->prepareTable(widgetTable(), {}, nullptr));
+    QVERIFY(!m_store->prepareTable(widgetTable(), {}, {}, nullptr));
 }
 
 void TestMirrorStore::everyTypeRoundTrips()
@@ -177,11 +178,15 @@ void TestMirrorStore::stateCommitsWithPage()
 {
     const schema::TableSchema table = widgetTable();
     // A page that fails (bad value for the column type) must not move the cursor.
-    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), {{QStringLiteral("backfill_last_id"), QStringLiteral("before")}}));
+    sync::StateUpdate before;
+    before.backfillLastId = QStringLiteral("before");
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), before));
+    sync::StateUpdate after;
+    after.backfillLastId = QStringLiteral("after");
     const sync::QueryPage bad = sync::pageFromQueryJson(
         R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000009AAA","Count__c":"not a number","SystemModstamp":"2024-06-01T00:00:04.000+0000"}]})",
         table);
-    const sync::ApplyResult failed = m_store->applyPage(table, bad, {{QStringLiteral("backfill_last_id"), QStringLiteral("after")}});
+    const sync::ApplyResult failed = m_store->applyPage(table, bad, after);
     QVERIFY(failed.error);
     QCOMPARE(failed.error.sqlState, QStringLiteral("22P02"));
     QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).backfillLastId, QStringLiteral("before"));
@@ -190,8 +195,8 @@ void TestMirrorStore::stateCommitsWithPage()
     const sync::QueryPage good = sync::pageFromQueryJson(
         R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000009AAA","Count__c":7,"SystemModstamp":"2024-06-01T00:00:04.000+0000"}]})",
         table);
-    QVERIFY(!m_store->applyPage(table, good, {{QStringLiteral("backfill_last_id"), QStringLiteral("after")},
-                                              {QStringLiteral("+rows_done"), 1}}).error);
+    after.addRowsDone = 1;
+    QVERIFY(!m_store->applyPage(table, good, after).error);
     const sync::TableState state = m_store->loadState(QStringLiteral("Widget__c"));
     QCOMPARE(state.backfillLastId, QStringLiteral("after"));
     QVERIFY(state.pagesApplied >= 1);
@@ -210,7 +215,7 @@ void TestMirrorStore::schemaEvolution()
         schema::ObjectDescribe::fromJson(QJsonDocument::fromJson(json).object()), QStringLiteral("salesforce"));
 
     QList<schema::SchemaChange> applied;
-    const store::PgError error = m_store->prepareTable(table, {}, &applied);
+    const store::PgError error = m_store->prepareTable(table, {}, {}, &applied);
     QVERIFY2(!error, qPrintable(error.toString()));
     QCOMPARE(applied.size(), 3);
     QCOMPARE(scalar(QStringLiteral("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'salesforce.widget__c'::regclass AND attname = 'name'")),
@@ -224,12 +229,50 @@ void TestMirrorStore::schemaEvolution()
     const sync::QueryPage page = sync::pageFromQueryJson(
         R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000001AAA","Weight__c":1234567.125}]})", table,
         {QStringLiteral("id"), QStringLiteral("weight__c")});
-    const sync::ApplyResult result = m_store->applyPage(table, page, {{QStringLiteral("pending_columns"), QStringLiteral("{}")}}, true);
+    sync::StateUpdate done;
+    done.pendingColumns = QStringList();
+    const sync::ApplyResult result = m_store->applyPage(table, page, done, true);
     QVERIFY2(!result.error, qPrintable(result.error.toString()));
     QCOMPARE(result.updated, 1);
     QCOMPARE(scalar(QStringLiteral("SELECT weight__c::text || '|' || price__c::text FROM salesforce.widget__c WHERE id = 'a01000000000001AAA'")),
              QStringLiteral("1234567.125|9999999999999999.99"));
     QVERIFY(m_store->loadState(QStringLiteral("Widget__c")).pendingColumns.isEmpty());
+}
+
+void TestMirrorStore::removedFieldNeitherBreaksNorChurns()
+{
+    // After schemaEvolution: Ratio__c is gone from Salesforce, its column stays (stale).
+    QByteArray fields = widgetFields;
+    fields.replace(R"({"name":"Ratio__c","label":"Ratio","type":"double","precision":18,"scale":6},)", "");
+    const QByteArray json = R"({"name":"Widget__c","label":"Widget","fields":[)" + fields +
+                            R"(,{"name":"Weight__c","label":"Weight in kg","type":"double","precision":10,"scale":3}]})";
+    const schema::TableSchema table = schema::TableSchema::fromDescribe(
+        schema::ObjectDescribe::fromJson(QJsonDocument::fromJson(json).object()), QStringLiteral("salesforce"));
+
+    // A poll page re-reading an unchanged record (the overlap window) is not a
+    // change, even though the stale column holds a value the page cannot carry.
+    const QByteArray record = R"({"totalSize":1,"done":true,"records":[{"Id":"a01000000000020AAA","Name":"Same",)"
+                              R"("SystemModstamp":"2024-08-01T00:00:00.000+0000"}]})";
+    QCOMPARE(m_store->applyPage(table, sync::pageFromQueryJson(record, table), {}).inserted, 1);
+    QVERIFY(m_db.exec(QStringLiteral("UPDATE salesforce.widget__c SET ratio__c = 0.5 WHERE id = 'a01000000000020AAA'")).ok());
+    const sync::ApplyResult again = m_store->applyPage(table, sync::pageFromQueryJson(record, table), {});
+    QVERIFY2(!again.error, qPrintable(again.error.toString()));
+    QCOMPARE(again.updated, 0);
+    QCOMPARE(again.inserted, 0);
+
+    // A Bulk job created before the field went away still returns its column:
+    // the page is written without it.
+    const QStringList jobFields{QStringLiteral("Id"), QStringLiteral("Name"), QStringLiteral("Ratio__c"),
+                                QStringLiteral("SystemModstamp")};
+    const QByteArray csv = "\"Id\",\"Name\",\"Ratio__c\",\"SystemModstamp\"\n"
+                           "\"a01000000000021AAA\",\"From an old job\",\"0.25\",\"2024-08-01T00:00:01.000Z\"\n";
+    const sync::QueryPage page = sync::pageFromBulkCsv(csv, table, jobFields);
+    QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+    const sync::ApplyResult written = m_store->applyPage(table, page, {});
+    QVERIFY2(!written.error, qPrintable(written.error.toString()));
+    QCOMPARE(written.inserted, 1);
+    QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || coalesce(ratio__c::text, 'null') FROM salesforce.widget__c WHERE id = 'a01000000000021AAA'")),
+             QStringLiteral("From an old job|null"));
 }
 
 void TestMirrorStore::bulkCsvPage()
@@ -255,9 +298,10 @@ void TestMirrorStore::bulkCsvPage()
 
 void TestMirrorStore::syncStatusView()
 {
-    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"),
-                                  {{QStringLiteral("phase"), QStringLiteral("polling")},
-                                   {QStringLiteral("last_error"), QStringLiteral("Salesforce was unavailable; retrying.")}}));
+    sync::StateUpdate state;
+    state.phase = sync::Phase::Polling;
+    state.lastError = QStringLiteral("Salesforce was unavailable; retrying.");
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), state));
     store::PgResult r = m_db.exec(QStringLiteral("SELECT object, table_name, phase, rows_in_table, last_error FROM tether.sync_status WHERE object = 'Widget__c'"));
     QVERIFY2(r.ok(), qPrintable(r.error().toString()));
     QCOMPARE(r.rowCount(), 1);

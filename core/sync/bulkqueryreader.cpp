@@ -1,0 +1,201 @@
+#include "sync/bulkqueryreader.h"
+
+#include "logging.h"
+#include "sync/syncconfig.h"
+
+#include <QTimer>
+
+namespace tether::sync {
+
+using salesforce::BulkJob;
+using salesforce::BulkResultsPage;
+using salesforce::RequestId;
+using salesforce::SalesforceError;
+
+BulkQueryReader::BulkQueryReader(salesforce::RestClient *client, salesforce::ApiCategory category,
+                                 const SyncConfig &config)
+    : m_client(client), m_category(category), m_maxRecords(config.bulkMaxRecords),
+      m_firstDelayMs(config.bulkStatusFirstDelayMs)
+{
+}
+
+BulkQueryReader::~BulkQueryReader() { cancel(); }
+
+void BulkQueryReader::resume(const Job &job)
+{
+    clear();
+    m_job = job;
+    // A job found after a restart may still run: check its status first.
+    m_complete = false;
+}
+
+void BulkQueryReader::clear()
+{
+    cancel();
+    m_job = {};
+    m_complete = false;
+    m_delayMs = 0;
+    m_checkAt = {};
+}
+
+void BulkQueryReader::cancel()
+{
+    m_done = nullptr;
+    for (RequestId *id : {&m_request, &m_ahead}) {
+        if (*id)
+            m_client->cancel(*id);
+        *id = 0;
+    }
+    m_aheadPage.reset();
+    m_pendingLocator.clear();
+}
+
+void BulkQueryReader::finishStep(const Result &result)
+{
+    m_request = 0;
+    Done done = std::move(m_done);
+    m_done = nullptr;
+    if (done)
+        done(result);
+}
+
+void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done done)
+{
+    Q_ASSERT(!m_done);
+    m_done = std::move(done);
+    std::weak_ptr<char> alive = m_alive;
+
+    if (!hasJob()) {
+        m_request = m_client->createQueryJob(
+            soql, false,
+            [this, alive, fields](const BulkJob &job) {
+                if (alive.expired() || job.error.kind == SalesforceError::Kind::Cancelled)
+                    return;
+                Result result;
+                result.apiCalls = 1;
+                if (job.error) {
+                    result.error = job.error;
+                    return finishStep(result);
+                }
+                m_job = Job{job.id, fields, QString()};
+                m_complete = job.state == QLatin1String("JobComplete");
+                m_delayMs = m_firstDelayMs;
+                m_checkAt = QDateTime::currentDateTimeUtc().addMSecs(m_delayMs);
+                result.kind = Result::Kind::JobCreated;
+                finishStep(result);
+            },
+            m_category);
+        return;
+    }
+
+    if (!m_complete) {
+        m_request = m_client->getQueryJob(
+            m_job.id,
+            [this, alive](const BulkJob &job) {
+                if (alive.expired() || job.error.kind == SalesforceError::Kind::Cancelled)
+                    return;
+                Result result;
+                result.apiCalls = 1;
+                if (job.error && job.error.httpStatus != 404) {
+                    result.error = job.error;
+                    return finishStep(result);
+                }
+                if (job.error || job.state == QLatin1String("Failed") || job.state == QLatin1String("Aborted")) {
+                    qCWarning(lcSync).noquote() << "Bulk job" << m_job.id << "is"
+                                                << (job.error ? QStringLiteral("gone") : job.state) << "- a new one starts";
+                    m_job = {};
+                    m_checkAt = {};
+                    result.kind = Result::Kind::JobGone;
+                    return finishStep(result);
+                }
+                if (job.state == QLatin1String("JobComplete")) {
+                    m_complete = true;
+                    m_checkAt = {};
+                } else {
+                    m_delayMs = qMin(qMax(m_delayMs, m_firstDelayMs) * 3 / 2, 15000);
+                    m_checkAt = QDateTime::currentDateTimeUtc().addMSecs(m_delayMs);
+                }
+                result.kind = Result::Kind::Waiting;
+                finishStep(result);
+            },
+            m_category);
+        return;
+    }
+
+    // A page asked for early: hand it over, or wait for it.
+    if (m_ahead || m_aheadPage) {
+        if (m_aheadPage) {
+            const BulkResultsPage page = *m_aheadPage;
+            m_aheadPage.reset();
+            // Never call back from inside step(): the caller is still in it.
+            QTimer::singleShot(0, m_client, [this, alive, page] {
+                if (!alive.expired())
+                    onPage(page);
+            });
+        }
+        return; // onPage() delivers it when it arrives
+    }
+    requestPage(m_job.locator);
+}
+
+void BulkQueryReader::requestPage(const QString &locator)
+{
+    std::weak_ptr<char> alive = m_alive;
+    m_ahead = m_client->getQueryJobResults(
+        m_job.id, locator, m_maxRecords,
+        [this, alive](const BulkResultsPage &page) {
+            if (alive.expired() || page.error.kind == SalesforceError::Kind::Cancelled)
+                return;
+            onPage(page);
+        },
+        m_category);
+}
+
+void BulkQueryReader::onPage(const BulkResultsPage &page)
+{
+    m_ahead = 0;
+    if (!m_done) {
+        // Fetched early and arrived before anyone asked: keep it for step().
+        m_aheadPage = page;
+        return;
+    }
+    Result result;
+    result.apiCalls = 1;
+    if (page.error) {
+            if (page.error.httpStatus == 404 || page.error.httpStatus == 400) {
+            // Results expired or the locator was refused: start over.
+            qCWarning(lcSync).noquote() << "Bulk job" << m_job.id << "results are gone:" << page.error.toString();
+            m_job = {};
+            m_complete = false;
+            result.kind = Result::Kind::JobGone;
+        } else {
+            result.error = page.error;
+        }
+        return finishStep(result);
+    }
+    result.kind = Result::Kind::Page;
+    result.page = page;
+    m_pendingLocator = page.locator;
+    // Ask for the next page now, so it downloads while this one is written.
+    if (!page.isLastPage())
+        requestPage(page.locator);
+    finishStep(result);
+}
+
+void BulkQueryReader::pageApplied()
+{
+    m_job.locator = m_pendingLocator;
+    m_pendingLocator.clear();
+}
+
+void BulkQueryReader::pageRejected()
+{
+    // The early request belongs to a page after one that was not kept.
+    if (m_ahead)
+        m_client->cancel(m_ahead);
+    m_ahead = 0;
+    m_aheadPage.reset();
+    m_pendingLocator.clear();
+}
+
+} // namespace tether::sync

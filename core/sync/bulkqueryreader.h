@@ -1,0 +1,100 @@
+// BulkQueryReader: reads one Bulk API 2.0 query job from its creation to its
+// last results page — create, status checks at a growing interval, then the
+// results pages, the next one requested while the current one is written.
+// Used by backfills (records) and by the purge reconciler (Ids).
+//
+// The reader never moves on by itself: its owner applies each page and then
+// says pageApplied() (the page and its locator committed) or pageRejected()
+// (nothing was kept; the early request for the next page is cancelled and the
+// same page is read again). The job's Id, field list and locator are the
+// owner's to persist, with the page they belong to.
+#pragma once
+
+#include "salesforce/restclient.h"
+
+#include <QDateTime>
+#include <QStringList>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace tether::sync {
+
+struct SyncConfig;
+
+class BulkQueryReader
+{
+public:
+    struct Job
+    {
+        QString id;         // empty: no job yet
+        QStringList fields; // the job's SELECT list, as created: the CSV's columns
+        QString locator;    // the next page to read; empty = the first
+    };
+
+    struct Result
+    {
+        enum class Kind {
+            JobCreated, // a new job exists (persist job()); nothing to apply yet
+            Waiting,    // the job is still running; ask again after notBefore()
+            Page,       // `page` is the next results page: apply it, then answer
+            JobGone,    // expired, failed or aborted: the next step starts a new job
+            Failed,     // the request failed (`error`); the step can be repeated
+        };
+        Kind kind = Kind::Failed;
+        salesforce::SalesforceError error;
+        salesforce::BulkResultsPage page;
+        int apiCalls = 0; // requests this result cost
+    };
+    using Done = std::function<void(const Result &)>;
+
+    BulkQueryReader(salesforce::RestClient *client, salesforce::ApiCategory category, const SyncConfig &config);
+    ~BulkQueryReader();
+    BulkQueryReader(const BulkQueryReader &) = delete;
+    BulkQueryReader &operator=(const BulkQueryReader &) = delete;
+
+    const Job &job() const { return m_job; }
+    bool hasJob() const { return !m_job.id.isEmpty(); }
+    // Continue a job read before a restart (an empty id means none).
+    void resume(const Job &job);
+    // Forget the job (and any page fetched early).
+    void clear();
+    // While the job runs, the next status check is not due before this.
+    QDateTime notBefore() const { return m_checkAt; }
+
+    // Sends the job's next request — creating it from `soql` (whose SELECT list
+    // is `fields`), checking its status, or reading a results page — and
+    // calls `done` once with the result. A page fetched early is delivered
+    // without a new request.
+    void step(const QString &soql, const QStringList &fields, Done done);
+    void pageApplied();
+    void pageRejected();
+    // Abandons every request of this reader; a step in progress never calls
+    // back (its owner is stopping or starting over).
+    void cancel();
+
+private:
+    void requestPage(const QString &locator);
+    void onPage(const salesforce::BulkResultsPage &page);
+    void finishStep(const Result &result);
+
+    salesforce::RestClient *m_client;
+    salesforce::ApiCategory m_category;
+    qint64 m_maxRecords;
+    int m_firstDelayMs;
+    Job m_job;
+    bool m_complete = false; // JobComplete seen
+    int m_delayMs = 0;
+    QDateTime m_checkAt;
+    Done m_done;                 // the step in progress
+    salesforce::RequestId m_request = 0; // its job request (pages use m_ahead)
+    // The page after the one being applied, requested early.
+    salesforce::RequestId m_ahead = 0;
+    std::optional<salesforce::BulkResultsPage> m_aheadPage;
+    QString m_pendingLocator; // locator after the page being applied
+    // Callbacks hold a weak reference: a reader destroyed while a cancelled
+    // request's answer is still queued is not called.
+    std::shared_ptr<char> m_alive = std::make_shared<char>();
+};
+
+} // namespace tether::sync

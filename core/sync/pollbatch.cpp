@@ -1,0 +1,170 @@
+#include "sync/pollbatch.h"
+
+#include "logging.h"
+#include "sync/soql.h"
+
+#include <QCoreApplication>
+#include <QUrl>
+
+namespace tether::sync {
+
+namespace {
+QString tr(const char *text) { return QCoreApplication::translate("PollBatch", text); }
+
+bool pollable(const TableTask &task, const QDateTime &now)
+{
+    return task.phase == Phase::Polling && task.hasSchema() && !task.isWaiting(now);
+}
+} // namespace
+
+PollBatch::PollBatch(SyncContext &context, SyncEvents &events) : m_context(context), m_events(events) {}
+
+QString PollBatch::soql(const TableTask &task) const
+{
+    QString text = QStringLiteral("SELECT %1 FROM %2").arg(task.schema.fieldNames().join(QStringLiteral(", ")), task.objectName);
+    const QString wm = task.schema.watermarkField;
+    if (!wm.isEmpty() && task.poll.watermark.isValid())
+        text += QStringLiteral(" WHERE %1 >= %2").arg(wm, soqlDateTime(task.poll.watermark.addSecs(-m_context.config.pollOverlapSeconds)));
+    if (!wm.isEmpty())
+        text += QStringLiteral(" ORDER BY %1, Id").arg(wm);
+    return text;
+}
+
+bool PollBatch::startFollowUp(const QDateTime &now, std::function<void()> done)
+{
+    for (auto &t : m_context.tasks) {
+        TableTask &task = *t;
+        if (task.poll.moreUrl.isEmpty() || !pollable(task, now))
+            continue;
+        salesforce::ApiRequest request;
+        request.path = task.poll.moreUrl;
+        TableTask *tp = &task;
+        m_context.client->send(request, salesforce::ApiCategory::Poll, [this, tp, done = std::move(done)](const salesforce::ApiReply &reply) {
+            if (reply.error.kind == salesforce::SalesforceError::Kind::Cancelled)
+                return;
+            TableTask &task = *tp;
+            if (!reply.ok()) {
+                task.poll.moreUrl.clear(); // the next poll reads again from the watermark
+                task.apiCalls += 1;
+                m_events.apiFailed(task, reply.error, tr("Polling %1 failed: %2").arg(task.objectName, reply.error.toString()));
+                return done();
+            }
+            const QueryPage page = pageFromQueryJson(reply.body, task.schema);
+            task.poll.moreUrl = page.done ? QString() : page.nextRecordsUrl;
+            apply(task, page, 1.0);
+            done();
+        });
+        return true;
+    }
+    return false;
+}
+
+bool PollBatch::start(const QDateTime &now, std::function<void()> done)
+{
+    QList<TableTask *> candidates;
+    for (auto &t : m_context.tasks) {
+        if (pollable(*t, now) && t->poll.moreUrl.isEmpty())
+            candidates << t.get();
+    }
+    std::sort(candidates.begin(), candidates.end(), [](TableTask *a, TableTask *b) { return a->poll.dueAt < b->poll.dueAt; });
+    if (candidates.isEmpty() || candidates.first()->poll.dueAt > now)
+        return false;
+    // A /composite call costs one API call whether it carries one query or
+    // five, so a call made for a due table also polls the tables that will be
+    // due soonest: fresher data at no extra cost.
+    const QList<TableTask *> batch = candidates.mid(0, m_context.config.pollBatchTables);
+    QList<CompositeGet> gets;
+    for (TableTask *task : batch) {
+        // queryAll also returns soft-deleted rows (IsDeleted = true): deletes.
+        const QString resource = task->schema.softDelete ? QStringLiteral("/queryAll?q=") : QStringLiteral("/query?q=");
+        gets << CompositeGet{m_context.dataPath() + resource + QString::fromLatin1(QUrl::toPercentEncoding(soql(*task))), {}};
+    }
+    sendCompositeRead(m_context.client, gets, salesforce::ApiCategory::Poll,
+                      [this, batch, done = std::move(done)](const CompositeReadReply &reply) {
+                          if (reply.http.error.kind != salesforce::SalesforceError::Kind::Cancelled) {
+                              onBatch(batch, reply);
+                              done();
+                          }
+                      });
+    return true;
+}
+
+void PollBatch::onBatch(const QList<TableTask *> &tasks, const CompositeReadReply &reply)
+{
+    const double share = 1.0 / tasks.size();
+    for (int i = 0; i < tasks.size(); ++i) {
+        TableTask &task = *tasks[i];
+        if (!reply.http.ok()) {
+            task.apiCalls += share;
+            m_events.apiFailed(task, reply.http.error, tr("Polling %1 failed: %2").arg(task.objectName, reply.http.error.toString()));
+            continue;
+        }
+        const CompositeAnswer &answer = reply.answers[i];
+        if (answer.status != 200 || !answer.body) {
+            task.apiCalls += share;
+            // A field may have been removed in Salesforce: describe again.
+            if (answer.status == 400)
+                task.describe.due = true;
+            m_events.taskFailed(task, tr("Polling %1 failed. %2").arg(task.objectName, answer.error));
+            continue;
+        }
+        const QueryPage page = pageFromQueryResult(*reply.json, *answer.body, task.schema);
+        task.poll.moreUrl = page.done ? QString() : page.nextRecordsUrl;
+        if (!apply(task, page, share))
+            return; // the database is gone
+    }
+}
+
+bool PollBatch::apply(TableTask &task, const QueryPage &page, double apiCallShare)
+{
+    if (!page.error.isEmpty()) {
+        task.apiCalls += apiCallShare;
+        task.poll.moreUrl.clear();
+        m_events.taskFailed(task, tr("Salesforce's answer to a poll of %1 was unreadable: %2").arg(task.objectName, page.error));
+        return true;
+    }
+    QDateTime watermark = task.poll.watermark;
+    if (!page.maxWatermark.isEmpty()) {
+        const QDateTime seen = parseSalesforceDateTime(page.maxWatermark);
+        if (seen.isValid() && (!watermark.isValid() || seen > watermark))
+            watermark = seen;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    StateUpdate state;
+    state.addApiCalls = apiCallShare;
+    state.lastPollAt = now;
+    state.lastError = QString();
+    state.phase = Phase::Polling;
+    if (watermark.isValid())
+        state.watermark = watermark;
+    const ApplyResult applied = m_context.store->applyPage(task.schema, page, state);
+    task.apiCalls += apiCallShare;
+    if (applied.error) {
+        task.poll.moreUrl.clear(); // read again from the committed watermark
+        return !m_events.databaseFailed(task, applied.error,
+                                        tr("Writing %1 to PostgreSQL failed: %2").arg(task.objectName, applied.error.toString()));
+    }
+    task.poll.watermark = watermark;
+    task.poll.lastAt = now;
+    task.rowsInTable += applied.inserted - applied.deleted;
+    const qint64 changed = applied.inserted + applied.updated;
+    // Adaptive interval: a table that changed is due again soon, a quiet one backs off.
+    const int maxMs = qMax(1000, m_context.config.pollMaxIntervalMs);
+    if (changed + applied.deleted > 0)
+        task.poll.intervalMs = m_context.config.pollMinIntervalMs;
+    else
+        task.poll.intervalMs = qBound(1000, task.poll.intervalMs < 1000 ? 1000 : task.poll.intervalMs * 2, maxMs);
+    task.poll.dueAt = now.addMSecs(task.poll.intervalMs);
+    if (changed + applied.deleted > 0) {
+        StateUpdate changedAt;
+        changedAt.lastChangeAt = now;
+        if (const store::PgError error = m_context.store->updateState(task.objectName, changedAt); error && m_events.databaseFailed(task, error, error.toString()))
+            return false;
+        qCDebug(lcSync).noquote() << task.objectName << "poll:" << changed << "changed," << applied.deleted << "deleted";
+    }
+    m_events.reportPollApplied(task, changed, applied.deleted);
+    m_events.taskSucceeded(task);
+    return true;
+}
+
+} // namespace tether::sync

@@ -1,0 +1,34 @@
+// PollBatch: incremental sync. Asks up to five tables for what changed since
+// their watermark (less an overlap window, ordered by SystemModstamp and Id)
+// in one /composite call, through queryAll so soft deletes come along, and
+// follows further pages of a table that changed a lot. A table that changed
+// is due again at once; a quiet one backs off to SyncConfig::pollMaxIntervalMs.
+#pragma once
+
+#include "sync/compositeread.h"
+#include "sync/querypage.h"
+#include "sync/syncparts.h"
+
+namespace tether::sync {
+
+class PollBatch
+{
+public:
+    PollBatch(SyncContext &context, SyncEvents &events);
+    // Reads the next page of a poll that returned more than one; false when none.
+    bool startFollowUp(const QDateTime &now, std::function<void()> done);
+    // Polls the due tables (and those due soonest after them: the call costs
+    // the same); false when none is due.
+    bool start(const QDateTime &now, std::function<void()> done);
+
+private:
+    QString soql(const TableTask &task) const;
+    void onBatch(const QList<TableTask *> &tasks, const CompositeReadReply &reply);
+    // False when the database connection is gone.
+    bool apply(TableTask &task, const QueryPage &page, double apiCallShare);
+
+    SyncContext &m_context;
+    SyncEvents &m_events;
+};
+
+} // namespace tether::sync
