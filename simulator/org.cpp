@@ -229,6 +229,10 @@ void Org::buildTables()
     for (ObjectDef &def : buildCatalogue()) {
         auto table = std::make_unique<Table>();
         table->def = std::move(def);
+        // Compiled queries (open locators, Bulk jobs) point at FieldDefs: room
+        // for every field an object may get (Salesforce allows 800 custom
+        // ones) keeps a field added at runtime from moving the others.
+        table->def.fields.reserve(table->def.fields.size() + 800);
         table->resolveSystemSlots();
         m_byName.insert(table->def.name.toLower(), table.get());
         m_byPrefix.insert(table->def.keyPrefix, table.get());
@@ -509,7 +513,7 @@ QList<SfError> Org::checkRules(const Table &table, int exceptRow, const QList<QB
     QList<SfError> errors;
     QStringList missing;
     for (const FieldDef &f : table.def.fields) {
-        if (f.slot >= 0 && !f.nillable && f.type != FieldType::Id && cells[f.slot].isEmpty()
+        if (f.slot >= 0 && !f.removed && !f.nillable && f.type != FieldType::Id && cells[f.slot].isEmpty()
             && f.createable)
             missing.append(f.name);
     }
@@ -561,7 +565,7 @@ WriteResult Org::create(Table &table, const QJsonObject &values, const QByteArra
     result.httpStatus = 201;
     QList<QByteArray> cells(table.def.slotCount);
     for (const FieldDef &f : table.def.fields) {
-        if (f.slot >= 0 && !f.defaultValue.isEmpty())
+        if (f.slot >= 0 && !f.removed && !f.defaultValue.isEmpty())
             cells[f.slot] = f.defaultValue.toUtf8();
     }
     const int ownerSlot = table.slot(QStringLiteral("OwnerId"));
@@ -864,6 +868,43 @@ bool Org::addField(Table &table, const QJsonObject &spec, QString *why)
     return true;
 }
 
+bool Org::removeField(Table &table, const QString &name, QString *why)
+{
+    const int index = table.def.fieldIndex(name);
+    if (index < 0 || !table.def.fields[index].custom) {
+        if (why)
+            *why = QStringLiteral("'%1' is not a custom field of %2.").arg(name, table.def.name);
+        return false;
+    }
+    FieldDef &f = table.def.fields[index];
+    f.removed = true;
+    table.def.byName.remove(f.name.toLower());
+    if (!f.relationshipName.isEmpty())
+        table.def.byRelationship.remove(f.relationshipName.toLower());
+    table.uniqueIndexes.remove(f.slot);
+    table.def.schemaChangedMs = nowMs();
+    return true;
+}
+
+bool Org::changeField(Table &table, const QString &name, const QJsonObject &spec, QString *why)
+{
+    const int index = table.def.fieldIndex(name);
+    if (index < 0 || !table.def.fields[index].custom) {
+        if (why)
+            *why = QStringLiteral("'%1' is not a custom field of %2.").arg(name, table.def.name);
+        return false;
+    }
+    // Length, precision, scale and label, as Setup lets an admin edit them.
+    // Stored values are left as they are; new writes must fit.
+    FieldDef &f = table.def.fields[index];
+    f.label = spec.value(QStringLiteral("label")).toString(f.label);
+    f.length = spec.value(QStringLiteral("length")).toInt(f.length);
+    f.precision = spec.value(QStringLiteral("precision")).toInt(f.precision);
+    f.scale = spec.value(QStringLiteral("scale")).toInt(f.scale);
+    table.def.schemaChangedMs = nowMs();
+    return true;
+}
+
 int Org::churn(int count)
 {
     static const QStringList candidates = {QStringLiteral("Account"), QStringLiteral("Contact"),
@@ -925,7 +966,8 @@ bool Org::save(const QString &path, QString *why) const
                                        {QStringLiteral("precision"), f.precision}, {QStringLiteral("scale"), f.scale},
                                        {QStringLiteral("externalId"), f.externalId},
                                        {QStringLiteral("referenceTo"), f.referenceTo.value(0)},
-                                       {QStringLiteral("picklistValues"), QJsonArray::fromStringList(f.picklistValues)}};
+                                       {QStringLiteral("picklistValues"), QJsonArray::fromStringList(f.picklistValues)},
+                                       {QStringLiteral("removed"), f.removed}};
                 added.append(QJsonDocument(spec).toJson(QJsonDocument::Compact));
             }
         }
@@ -984,8 +1026,9 @@ bool Org::load(const QString &path, QString *why)
         in >> added;
         for (const QByteArray &spec : added) {
             const QJsonObject o = QJsonDocument::fromJson(spec).object();
-            if (!t->def.field(o.value(QStringLiteral("name")).toString()))
-                addField(*t, o, nullptr);
+            if (!t->def.field(o.value(QStringLiteral("name")).toString()) && addField(*t, o, nullptr)
+                && o.value(QStringLiteral("removed")).toBool())
+                removeField(*t, o.value(QStringLiteral("name")).toString(), nullptr);
         }
         in >> live;
         t->rows.reserve(size_t(live));

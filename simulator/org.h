@@ -132,6 +132,10 @@ public:
 
     // Adds a custom field at runtime (schema change); false and `why` when invalid.
     bool addField(Table &table, const QJsonObject &spec, QString *why);
+    // A custom field deleted in Setup: gone from describe and SOQL.
+    bool removeField(Table &table, const QString &name, QString *why);
+    // A custom field edited in Setup (label, length, precision, scale).
+    bool changeField(Table &table, const QString &name, const QJsonObject &spec, QString *why);
 
     // Picks `count` random live records and changes one field each, as the integration user.
     int churn(int count);

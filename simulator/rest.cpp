@@ -134,7 +134,7 @@ QByteArray SimServer::recordJson(const Table &t, int row, const QByteArray &vers
     QByteArray out = "{\"attributes\":{\"type\":\"" + t.def.name.toUtf8() + "\",\"url\":\"/services/data/v" + version + "/sobjects/"
                      + t.def.name.toUtf8() + '/' + t.stored(row, t.idSlot).toByteArray() + "\"}";
     for (const FieldDef &f : t.def.fields) {
-        if (!fields.isEmpty() && !fields.contains(f.name, Qt::CaseInsensitive))
+        if (f.removed || (!fields.isEmpty() && !fields.contains(f.name, Qt::CaseInsensitive)))
             continue;
         out += ",\"" + f.name.toUtf8() + "\":";
         const QByteArray v = t.value(row, f);
@@ -659,7 +659,7 @@ Reply SimServer::composite(DataRequest &r)
     qint64 served = 0;
     const QByteArray responses = runComposite(this, subs, o.value(QStringLiteral("allOrNone")).toBool(false), r, *m_org, &success,
                                               [this, &served](DataRequest &sub) {
-                                                  Reply reply = dispatchData(sub);
+                                                  Reply reply = handleData(sub, false);
                                                   served += reply.recordsServed;
                                                   return reply;
                                               });
@@ -687,7 +687,7 @@ Reply SimServer::graph(DataRequest &r)
         const QJsonObject g = graphs[i].toObject();
         bool success = false;
         const QByteArray responses = runComposite(this, g.value(QStringLiteral("compositeRequest")).toArray(), true, r, *m_org, &success,
-                                                  [this](DataRequest &sub) { return dispatchData(sub); });
+                                                  [this](DataRequest &sub) { return handleData(sub, false); });
         if (i)
             out += ',';
         out += "{\"graphId\":";

@@ -686,6 +686,8 @@ QByteArray describeJson(const ObjectDef &o, const QByteArray &version)
     out += ",\"fields\":[";
     bool first = true;
     for (const FieldDef &f : o.fields) {
+        if (f.removed)
+            continue;
         if (!first)
             out += ',';
         first = false;

@@ -46,6 +46,9 @@ struct FieldDef
     bool defaultedOnCreate = false;
     bool restrictedPicklist = false;
     bool custom = false;
+    // Deleted at runtime (/__sim/fields DELETE): gone from describe and SOQL,
+    // kept in the list so that compiled queries and slots stay valid.
+    bool removed = false;
     QString calculatedFormula;
     QStringList picklistValues;
     QString defaultValue;

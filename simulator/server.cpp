@@ -667,7 +667,7 @@ Reply SimServer::handleData(DataRequest &r, bool topLevel)
         const QString fullPath = QStringLiteral("/services/data/v") + QString::fromLatin1(r.version) + r.path;
         for (int i = 0; i < m_faults.size(); ++i) {
             Fault &f = m_faults[i];
-            if ((!f.method.isEmpty() && f.method != r.method) || !f.regex.match(fullPath).hasMatch())
+            if (f.subrequests || (!f.method.isEmpty() && f.method != r.method) || !f.regex.match(fullPath).hasMatch())
                 continue;
             const QString kind = f.kind;
             const int latency = f.latencyMs;
@@ -688,15 +688,10 @@ Reply SimServer::handleData(DataRequest &r, bool topLevel)
             } else if (kind == QLatin1String("quota_exhausted")) {
                 m_apiUsed = std::max(m_apiUsed, m_options.dailyLimit);
                 break; // the accounting below answers 403
-            } else if (kind == QLatin1String("http500")) {
-                ++m_apiUsed;
-                reply = errorReply(500, "UNKNOWN_EXCEPTION",
-                                   QStringLiteral("An unexpected error occurred. Please include this ErrorId if you contact support: 1417350389-48120 (-1175305471)"));
-            } else if (kind == QLatin1String("http503")) {
-                reply = errorReply(503, "SERVER_UNAVAILABLE", QStringLiteral("Server Unavailable"));
-            } else if (kind == QLatin1String("unable_to_lock_row")) {
-                ++m_apiUsed;
-                reply = errorReply(400, "UNABLE_TO_LOCK_ROW", QStringLiteral("unable to obtain exclusive access to this record or 1 records"));
+            } else {
+                if (kind != QLatin1String("http503"))
+                    ++m_apiUsed; // Salesforce counts requests that failed inside
+                reply = faultReply(kind);
             }
             reply.headers.append({"Sforce-Limit-Info", limitInfo()});
             reply.delayMs = faultDelay;
@@ -715,7 +710,30 @@ Reply SimServer::handleData(DataRequest &r, bool topLevel)
         m_recordsServed += reply.recordsServed;
         return reply;
     }
+    // A fault aimed at composite subrequests answers in place of the
+    // subrequest it matches (path and decoded query, e.g. "*COUNT() FROM Lead*").
+    const QString subPath = QStringLiteral("/services/data/v") + QString::fromLatin1(r.version) + r.path
+                          + (r.query.isEmpty() ? QString() : u'?' + r.query.toString(QUrl::FullyDecoded));
+    for (int i = 0; i < m_faults.size(); ++i) {
+        Fault &f = m_faults[i];
+        if (!f.subrequests || (!f.method.isEmpty() && f.method != r.method) || !f.regex.match(subPath).hasMatch())
+            continue;
+        const QString kind = f.kind;
+        if (f.remaining > 0 && --f.remaining == 0)
+            m_faults.removeAt(i--);
+        return faultReply(kind);
+    }
     return dispatchData(r);
+}
+
+Reply SimServer::faultReply(const QString &kind) const
+{
+    if (kind == QLatin1String("http500"))
+        return errorReply(500, "UNKNOWN_EXCEPTION",
+                          QStringLiteral("An unexpected error occurred. Please include this ErrorId if you contact support: 1417350389-48120 (-1175305471)"));
+    if (kind == QLatin1String("unable_to_lock_row"))
+        return errorReply(400, "UNABLE_TO_LOCK_ROW", QStringLiteral("unable to obtain exclusive access to this record or 1 records"));
+    return errorReply(503, "SERVER_UNAVAILABLE", QStringLiteral("Server Unavailable"));
 }
 
 // ---------------------------------------------------------------- /__sim/
@@ -793,6 +811,7 @@ Reply SimServer::handleControl(const QHttpServerRequest &request, const QString 
             QJsonArray list;
             for (const Fault &f : std::as_const(m_faults))
                 list.append(QJsonObject{{QStringLiteral("id"), f.id}, {QStringLiteral("pattern"), f.pattern},
+                                        {QStringLiteral("subrequests"), f.subrequests},
                                         {QStringLiteral("method"), QString::fromLatin1(f.method)}, {QStringLiteral("kind"), f.kind},
                                         {QStringLiteral("remaining"), f.remaining}, {QStringLiteral("latencyMs"), f.latencyMs}});
             return jsonReply(200, QJsonDocument(list).toJson(QJsonDocument::Compact));
@@ -819,6 +838,9 @@ Reply SimServer::handleControl(const QHttpServerRequest &request, const QString 
             f.method = body.value(QStringLiteral("method")).toString().toUpper().toLatin1();
             f.remaining = body.value(QStringLiteral("count")).toInt(1);
             f.latencyMs = body.value(QStringLiteral("latencyMs")).toInt(0);
+            f.subrequests = body.value(QStringLiteral("subrequests")).toBool(false);
+            if (f.subrequests && !QStringList{QStringLiteral("http500"), QStringLiteral("http503"), QStringLiteral("unable_to_lock_row")}.contains(f.kind))
+                return errorReply(400, "INVALID_FAULT", QStringLiteral("A fault on composite subrequests can be http500, http503 or unable_to_lock_row."));
             if (!kinds.contains(f.kind))
                 return errorReply(400, "INVALID_FAULT", QStringLiteral("Unknown fault kind '%1'; use one of %2.").arg(f.kind, kinds.join(QStringLiteral(", "))));
             if (f.remaining == 0)
@@ -840,6 +862,16 @@ Reply SimServer::handleControl(const QHttpServerRequest &request, const QString 
                 ++purged;
         }
         return ok({{QStringLiteral("purged"), purged}});
+    }
+    if (section == QLatin1String("fields") && (method == "DELETE" || method == "PATCH") && parts.size() == 3) {
+        Table *t = m_org->table(parts[1]);
+        if (!t)
+            return errorReply(404, "NOT_FOUND", QStringLiteral("No object named '%1'.").arg(parts[1]));
+        QString why;
+        const bool done = method == "DELETE" ? m_org->removeField(*t, parts[2], &why) : m_org->changeField(*t, parts[2], body, &why);
+        if (!done)
+            return errorReply(400, "INVALID_FIELD", why);
+        return ok({{QStringLiteral("object"), t->def.name}, {QStringLiteral("field"), parts[2]}});
     }
     if (section == QLatin1String("fields") && method == "POST" && parts.size() == 2) {
         Table *t = m_org->table(parts[1]);

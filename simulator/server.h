@@ -108,6 +108,7 @@ private:
         QString kind;
         int remaining = 1; // -1 = until removed
         int latencyMs = 0;
+        bool subrequests = false; // fires on composite subrequests instead of whole requests
     };
     struct Cursor
     {
@@ -138,6 +139,7 @@ private:
     Reply handleOAuth(const QHttpServerRequest &request, const QString &path);
     Reply handleControl(const QHttpServerRequest &request, const QString &path);
     Reply handleData(DataRequest &request, bool topLevel);
+    Reply faultReply(const QString &kind) const; // the error a fault of this kind answers with
     Reply dispatchData(DataRequest &request);
 
     Reply authorizePage(const QUrlQuery &params, const QString &problem);

@@ -5,6 +5,8 @@
 // uninterrupted run by at most two per kill: the page being written (its
 // transaction died with the process) and, for Bulk API 2.0, the next page,
 // which is fetched while the previous one is written. REST pages: one.
+// The kill points come from a seed that is printed; TETHER_CRASH_SEED=<n>
+// replays a run.
 #include "simcontrol.h"
 #include "simprocess.h"
 #include "store/pgconnection.h"
@@ -35,6 +37,7 @@ private:
     std::unique_ptr<test::SimProcess> m_sim;
     std::unique_ptr<test::SimControl> m_control;
     qint64 dataPageCalls();
+    QRandomGenerator m_random;
     qint64 m_baselineCalls = 0;
     qint64 m_baselinePages = 0;
     const QStringList m_objects{QStringLiteral("Account"), QStringLiteral("Contact"), QStringLiteral("Invoice__c")};
@@ -42,6 +45,11 @@ private:
 
 void TestCrashResume::initTestCase()
 {
+    bool given = false;
+    const quint32 seed = qEnvironmentVariableIntValue("TETHER_CRASH_SEED", &given);
+    const quint32 used = given ? seed : QRandomGenerator::system()->generate();
+    m_random.seed(used);
+    qInfo("kill points from seed %u (replay with TETHER_CRASH_SEED=%u)", used, used);
     QString why;
     // Account (12,000) goes through Bulk API 2.0; Contact and Invoice__c page over REST.
     m_sim = std::make_unique<test::SimProcess>(QStringList{
@@ -135,7 +143,7 @@ void TestCrashResume::killedDuringBackfillAndPolling()
         QProcess tether;
         startTether(tether, info);
         const qint64 start = pagesApplied(db);
-        const qint64 target = start + QRandomGenerator::global()->bounded(4);
+        const qint64 target = start + m_random.bounded(4);
         QTRY_VERIFY_WITH_TIMEOUT(pagesApplied(db) >= target || backfilled(db), 120000);
         ::kill(pid_t(tether.processId()), SIGKILL);
         QVERIFY(tether.waitForFinished(30000));

@@ -1,9 +1,6 @@
 // SyncEngine end to end: tether-sim as Salesforce, the fixture PostgreSQL as
 // the mirror. Every check compares the mirror with what the simulator serves.
-#include "salesforce/apibudget.h"
-#include "salesforce/orgsession.h"
-#include "salesforce/ratelimiter.h"
-#include "salesforce/restclient.h"
+#include "enginerig.h"
 #include "simcontrol.h"
 #include "simprocess.h"
 #include "store/pgconnection.h"
@@ -18,43 +15,7 @@
 
 using namespace tether;
 
-namespace {
-
-// Everything one engine needs, wired as the app wires it.
-struct EngineRig
-{
-    EngineRig(const QUrl &simUrl, const sync::SyncConfig &config)
-        : session(salesforce::OrgConnection::simulatorDemo(simUrl)), budget(&limiter),
-          client(&session, &limiter, &budget), engine(&client, config)
-    {
-        limiter.setRequestsPerSecond(200); // tests measure behaviour, not pacing
-        budget.setProbeIntervalMs(300);    // notice freed quota quickly
-        QObject::connect(&budget, &salesforce::ApiBudget::probeRequested, &client, &salesforce::RestClient::probeLimits);
-    }
-
-    bool login()
-    {
-        bool done = false;
-        salesforce::SalesforceError result;
-        session.loginWithClientCredentials(&session, [&](const salesforce::SalesforceError &e) {
-            result = e;
-            done = true;
-        });
-        if (!QTest::qWaitFor([&] { return done; }, 30000))
-            return false;
-        if (result)
-            qWarning() << result.toString();
-        return !result;
-    }
-
-    salesforce::OrgSession session;
-    salesforce::RateLimiter limiter;
-    salesforce::ApiBudget budget;
-    salesforce::RestClient client;
-    sync::SyncEngine engine;
-};
-
-} // namespace
+using test::EngineRig;
 
 class TestSyncEngine : public QObject
 {
