@@ -1,12 +1,15 @@
 // Entry point: parses the command line, then runs the engine without a window
-// (--headless) or opens the main window. Demo mode adds tether-sim and a
-// managed PostgreSQL cluster.
-#include "enginerunner.h"
+// (--headless, progress on stderr) or opens the main window. The engine's
+// start-up and shutdown belong to lifecycle::EngineController; this file only
+// wires it to a window or to the headless reporter.
+#include "headlessreporter.h"
+#include "lifecycle/enginecontroller.h"
 #include "logging.h"
 #include "mainwindow.h"
 #include "signalwatcher.h"
 
 #include <QApplication>
+#include <QGuiApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QStandardPaths>
@@ -48,8 +51,8 @@ int main(int argc, char **argv)
 {
     // --help, --version and --headless never need a display.
     std::unique_ptr<QCoreApplication> app;
-    const bool headless = wantsHeadless(argc, argv);
-    if (headless)
+    const bool noDisplay = wantsHeadless(argc, argv);
+    if (noDisplay)
         app = std::make_unique<QCoreApplication>(argc, argv);
     else
         app = std::make_unique<QApplication>(argc, argv);
@@ -59,7 +62,7 @@ int main(int argc, char **argv)
     QTranslator translator;
     if (translator.load(QLocale(), QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&translator);
-    if (!headless)
+    if (!noDisplay)
         QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
         qSetMessagePattern(QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
@@ -110,68 +113,81 @@ int main(int argc, char **argv)
         parser.addOption(*option);
     parser.process(*app);
 
-    RunOptions options;
-    options.demo = parser.isSet(demoOption);
-    options.demoScale = parser.value(demoScaleOption).toDouble();
-    options.dataDir = parser.value(dataDirOption);
-    options.database = parser.value(databaseOption);
-    options.schema = parser.value(schemaOption);
+    using tether::lifecycle::EngineController;
+    tether::lifecycle::EngineSettings settings;
+    settings.demo = parser.isSet(demoOption);
+    settings.demoScale = parser.value(demoScaleOption).toDouble();
+    settings.dataDir = parser.value(dataDirOption);
+    settings.database = parser.value(databaseOption);
+    settings.schema = parser.value(schemaOption);
     if (parser.isSet(objectsOption))
-        options.objects = parser.value(objectsOption).split(u',', Qt::SkipEmptyParts);
-    options.loginHost = parser.value(loginOption);
-    options.clientId = parser.value(clientIdOption);
-    options.clientSecret = parser.value(clientSecretOption);
-    options.refreshTokenFile = parser.value(refreshTokenOption);
-    options.requestsPerSecond = parser.value(rateOption).toDouble();
-    if (options.demoScale <= 0) {
+        settings.objects = parser.value(objectsOption).split(u',', Qt::SkipEmptyParts);
+    settings.loginHost = parser.value(loginOption);
+    settings.clientId = parser.value(clientIdOption);
+    settings.clientSecret = parser.isSet(clientSecretOption) ? parser.value(clientSecretOption)
+                                                             : qEnvironmentVariable("TETHER_SF_CLIENT_SECRET");
+    settings.requestsPerSecond = parser.value(rateOption).toDouble();
+    if (settings.demoScale <= 0) {
         QTextStream(stderr) << tr("--demo-scale must be a positive number.") << Qt::endl;
         return 2;
     }
-    const bool hasLogin = options.demo || !options.clientId.isEmpty();
-
-    SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, app.get(), [](int signalNumber) {
-        qCInfo(lcApp) << "received signal" << signalNumber << "- shutting down";
-        QCoreApplication::quit();
-    });
-
-    std::unique_ptr<EngineRunner> runner;
-    int exitCode = 0;
-    if (parser.isSet(headlessOption) && !hasLogin) {
+    const bool headless = parser.isSet(headlessOption);
+    if (headless && !settings.hasOrg()) {
         QTextStream(stderr) << tr("Nothing to sync: no Salesforce org was given. Pass --client-id with --client-secret "
                                   "or a refresh token (see --help), or try --demo.")
                             << Qt::endl;
         return 2;
     }
-    if (hasLogin) {
-        runner = std::make_unique<EngineRunner>(options);
-        if (parser.isSet(headlessOption)) {
-            QObject::connect(runner.get(), &EngineRunner::failed, app.get(), [&exitCode] {
-                exitCode = 1;
-                QCoreApplication::quit();
-            });
+    std::unique_ptr<tether::lifecycle::LoginMethod> login;
+    if (settings.hasOrg() && !settings.demo) {
+        QString why;
+        login = tether::lifecycle::headlessLoginMethod(settings, parser.value(refreshTokenOption), &why);
+        if (!login) {
+            QTextStream(stderr) << "tether: " << why << Qt::endl;
+            return 1;
         }
     }
 
+    EngineController controller;
+    controller.configure(settings, std::move(login));
+    int exitCode = 0;
+    // Shutdown is asynchronous (the worker joins, the cluster stops on a pool
+    // thread): the event loop ends once everything is down.
+    QObject::connect(&controller, &EngineController::stopped, app.get(), &QCoreApplication::quit);
+    SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &controller, [&controller](int signalNumber) {
+        qCInfo(lcApp) << "received signal" << signalNumber << "- shutting down";
+        controller.stop();
+    });
+
+    std::unique_ptr<HeadlessReporter> reporter;
     std::unique_ptr<tether::ui::MainWindow> window;
-    if (parser.isSet(headlessOption)) {
+    if (headless) {
         qCInfo(lcApp) << "Tether" << TETHER_VERSION << "running headless; press Ctrl+C to stop";
+        reporter = std::make_unique<HeadlessReporter>(&controller);
+        // Headless, a failure nobody can fix from here ends the run.
+        QObject::connect(&controller, &EngineController::stateChanged, &controller,
+                         [&controller, &exitCode](EngineController::State state) {
+                             if (state == EngineController::State::Failed) {
+                                 exitCode = 1;
+                                 controller.stop();
+                             }
+                         });
     } else {
+        QApplication::setQuitOnLastWindowClosed(false);
+        QObject::connect(qApp, &QGuiApplication::lastWindowClosed, &controller, &EngineController::stop);
         window = std::make_unique<tether::ui::MainWindow>();
+        for (const tether::sync::TableStatus &status : controller.tableStatuses())
+            window->showTableStatus(status);
+        QObject::connect(&controller, &EngineController::tableStatusChanged, window.get(),
+                         &tether::ui::MainWindow::showTableStatus);
+        QObject::connect(&controller, &EngineController::stateChanged, window.get(),
+                         [&window](EngineController::State, const QString &sentence) { window->showMessage(sentence); });
         window->show();
     }
-    if (runner && window) {
-        QObject::connect(runner.get(), &EngineRunner::running, window.get(), [&runner, &window] {
-            QObject::connect(runner->service(), &tether::sync::SyncService::tableStatusChanged, window.get(),
-                             &tether::ui::MainWindow::showTableStatus);
-        });
-        QObject::connect(runner.get(), &EngineRunner::failed, window.get(), &tether::ui::MainWindow::showMessage);
-    }
-    if (runner)
-        QMetaObject::invokeMethod(runner.get(), &EngineRunner::start, Qt::QueuedConnection);
+    if (settings.hasOrg())
+        QMetaObject::invokeMethod(&controller, &EngineController::start, Qt::QueuedConnection);
     const int status = app->exec();
-    if (runner)
-        runner->stop();
     qCInfo(lcApp) << "stopped cleanly";
     return exitCode ? exitCode : status;
 }

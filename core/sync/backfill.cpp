@@ -240,6 +240,7 @@ void Backfill::finishRun(TableTask &task)
         task.backfill.columns.clear();
         task.bulk.clear();
         task.startColumnBackfill(); // columns added meanwhile
+        m_events.publish(task);
         return;
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -251,6 +252,7 @@ void Backfill::finishRun(TableTask &task)
     m_events.reportBackfillCompleted(task);
     // Fields added while the main backfill ran are missing from its early pages.
     task.startColumnBackfill();
+    m_events.publish(task);
 }
 
 } // namespace tether::sync

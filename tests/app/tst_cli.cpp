@@ -17,6 +17,7 @@ private slots:
     void headlessWithoutOrgExplains();
     void headlessDemoStopsOnSignal_data();
     void headlessDemoStopsOnSignal();
+    void demoScaleChangeStartsOver();
     void unknownOptionIsAnError();
     void refreshTokenFileMustBePrivate();
 };
@@ -89,6 +90,39 @@ void TestCli::headlessDemoStopsOnSignal()
     QCOMPARE(p->exitStatus(), QProcess::NormalExit);
     QCOMPARE(p->exitCode(), 0);
     QVERIFY2(err.contains("stopped cleanly"), err.right(2000).constData());
+}
+
+// A demo org kept in the data directory at one scale is not silently reused
+// at another: Tether says so, generates the org again and the mirror starts over.
+void TestCli::demoScaleChangeStartsOver()
+{
+    QTemporaryDir dataDir;
+    QVERIFY(dataDir.isValid());
+    ::chmod(QFile::encodeName(dataDir.path()).constData(), 0755); // reachable by the postgres user when root
+    auto run = [&](const char *scale, QByteArray *err) {
+        QProcess *p = startTether({QStringLiteral("--headless"), QStringLiteral("--demo"), QStringLiteral("--demo-scale"),
+                                   QString::fromLatin1(scale), QStringLiteral("--rate"), QStringLiteral("50"),
+                                   QStringLiteral("--objects"), QStringLiteral("Account"), QStringLiteral("--data-dir"),
+                                   dataDir.path()},
+                                  this);
+        if (!p->waitForStarted(30000))
+            return false;
+        if (!QTest::qWaitFor([&] { return (*err += p->readAllStandardError()).contains("every table is backfilled"); }, 180000))
+            return false;
+        ::kill(pid_t(p->processId()), SIGTERM);
+        const bool finished = p->waitForFinished(60000);
+        *err += p->readAllStandardError();
+        return finished && p->exitCode() == 0;
+    };
+    QByteArray first;
+    QVERIFY2(run("0.002", &first), first.right(3000).constData());
+    QVERIFY(!first.contains("generated again"));
+    QVERIFY2(first.contains("Account backfill complete: 200 rows"), first.right(3000).constData());
+    QByteArray second;
+    QVERIFY2(run("0.003", &second), second.right(3000).constData());
+    QVERIFY2(second.contains("The demo org was generated at scale 0.002; it is generated again at scale 0.003"),
+             second.right(3000).constData());
+    QVERIFY2(second.contains("Account backfill complete: 300 rows"), second.right(3000).constData());
 }
 
 void TestCli::unknownOptionIsAnError()

@@ -1,0 +1,360 @@
+#include "lifecycle/enginecontroller.h"
+
+#include "lifecycle/demoorg.h"
+#include "logging.h"
+#include "store/localcluster.h"
+#include "store/pgconnection.h"
+
+#include <QCoreApplication>
+
+#include <QDir>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace tether::lifecycle {
+
+namespace {
+
+// What the database bring-up on a pool thread found.
+struct BringUp
+{
+    QString error;  // empty when the cluster runs
+    QString notice; // something worth telling the person
+};
+
+QString demoDir(const EngineSettings &settings) { return QDir(settings.dataDir).filePath(QStringLiteral("demo")); }
+
+// Runs `work` on a pool thread and `then` with its result on `context`'s thread.
+template<class T>
+void runOffThread(QObject *context, std::function<T()> work, std::function<void(const T &)> then)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcher<T>::finished, context, [watcher, then = std::move(then)] {
+        then(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(work)));
+}
+
+} // namespace
+
+EngineController::EngineController(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<tether::sync::TableStatus>();
+}
+
+EngineController::~EngineController()
+{
+    // Last resort for an owner that did not wait for stopped(): join the
+    // worker and stop the cluster here, synchronously.
+    m_sync.reset();
+    if (m_login)
+        m_login->cancel();
+    m_demo.reset();
+    if (m_cluster && m_cluster->isRunning()) {
+        QString error;
+        m_cluster->stop(&error);
+    }
+}
+
+void EngineController::configure(const EngineSettings &settings, std::unique_ptr<LoginMethod> login)
+{
+    m_settings = settings;
+    m_login = std::move(login);
+}
+
+QString EngineController::stateName(State state)
+{
+    switch (state) {
+    case State::NoOrg: return QStringLiteral("no org");
+    case State::StartingDatabase: return QStringLiteral("starting database");
+    case State::LoggingIn: return QStringLiteral("logging in");
+    case State::Syncing: return QStringLiteral("syncing");
+    case State::Failed: return QStringLiteral("failed");
+    case State::Stopping: return QStringLiteral("stopping");
+    case State::Stopped: return QStringLiteral("stopped");
+    }
+    return {};
+}
+
+QList<sync::TableStatus> EngineController::tableStatuses() const
+{
+    QList<sync::TableStatus> list;
+    for (const QString &object : m_order)
+        list << m_statuses.value(object);
+    return list;
+}
+
+QString EngineController::psqlCommand() const
+{
+    if (m_databaseInfo.isEmpty())
+        return {};
+    return QStringLiteral("psql \"%1\"").arg(m_databaseInfo);
+}
+
+void EngineController::setState(State state, const QString &sentence, bool retryable)
+{
+    m_state = state;
+    m_sentence = sentence;
+    m_retryable = retryable;
+    qCInfo(lcApp).noquote() << stateName(state) + QStringLiteral(":") << sentence;
+    emit stateChanged(state, sentence);
+}
+
+void EngineController::fail(const QString &sentence, bool retryable)
+{
+    if (m_state == State::Stopping || m_state == State::Stopped)
+        return;
+    setState(State::Failed, sentence, retryable);
+}
+
+void EngineController::start()
+{
+    if (m_state != State::Stopped && m_state != State::NoOrg && m_state != State::Failed)
+        return;
+    if (!m_settings.hasOrg()) {
+        setState(State::NoOrg, tr("No Salesforce org is set up yet."));
+        return;
+    }
+    ++m_run;
+    m_stopWanted = false;
+    startDatabase();
+}
+
+void EngineController::retry()
+{
+    if (m_state != State::Failed)
+        return;
+    tearDown([this] {
+        setState(State::Stopped, tr("Starting again."));
+        start();
+    });
+}
+
+void EngineController::stop()
+{
+    if (m_state == State::Stopped || m_state == State::NoOrg) {
+        QMetaObject::invokeMethod(this, &EngineController::stopped, Qt::QueuedConnection);
+        return;
+    }
+    if (m_state == State::Stopping)
+        return;
+    m_stopWanted = true;
+    setState(State::Stopping, tr("Stopping."));
+    if (m_busy)
+        return; // the step in progress finishes first, then sees m_stopWanted
+    tearDown([this] {
+        setState(State::Stopped, tr("Stopped."));
+        emit stopped();
+    });
+}
+
+// --- start-up, in order ----------------------------------------------------------
+
+void EngineController::startDatabase()
+{
+    if (!m_settings.database.isEmpty()) {
+        m_databaseInfo = m_settings.database;
+        setState(State::StartingDatabase, tr("Using the PostgreSQL server you named."));
+        return databaseReady();
+    }
+    setState(State::StartingDatabase, tr("Starting Tether's local PostgreSQL."));
+    m_cluster = std::make_unique<store::LocalCluster>(
+        store::LocalCluster::Options{QDir(m_settings.dataDir).filePath(QStringLiteral("postgres")), false, 0});
+    store::LocalCluster *cluster = m_cluster.get();
+    const EngineSettings settings = m_settings;
+    m_busy = true;
+    const quint64 run = m_run;
+    runOffThread<BringUp>(
+        this,
+        [cluster, settings] {
+            BringUp result;
+            if (!cluster->start(&result.error))
+                return result;
+            if (!settings.demo)
+                return result;
+            // The demo org is kept at the scale it was generated at. Another
+            // scale means another org: the demo mirror starts over with it.
+            const double kept = DemoOrg::keptScale(demoDir(settings));
+            if (kept > 0 && !qFuzzyCompare(kept, settings.demoScale)) {
+                store::PgConnection db;
+                store::PgError error = db.open(cluster->connectionString());
+                if (!error)
+                    error = db.exec(QStringLiteral("DROP SCHEMA IF EXISTS %1 CASCADE; DROP SCHEMA IF EXISTS tether CASCADE")
+                                        .arg(db.quoteIdentifier(settings.schema)))
+                                .error();
+                if (error) {
+                    result.error = QCoreApplication::translate("EngineController", "Could not reset the demo mirror: %1").arg(error.toString());
+                    return result;
+                }
+                result.notice = QCoreApplication::translate("EngineController",
+                                                            "The demo org was generated at scale %1; it is generated again at "
+                                                            "scale %2, and the demo mirror starts over.")
+                                    .arg(kept)
+                                    .arg(settings.demoScale);
+            }
+            DemoOrg::keepScale(demoDir(settings), settings.demoScale);
+            return result;
+        },
+        [this, run](const BringUp &result) {
+            m_busy = false;
+            if (run != m_run)
+                return;
+            if (m_stopWanted)
+                return tearDown([this] {
+                    setState(State::Stopped, tr("Stopped."));
+                    emit stopped();
+                });
+            if (!result.error.isEmpty())
+                return fail(tr("Could not start Tether's local PostgreSQL: %1").arg(result.error), true);
+            if (!result.notice.isEmpty())
+                emit notice(result.notice);
+            m_databaseInfo = m_cluster->connectionString();
+            emit notice(tr("PostgreSQL ready; connect with: %1").arg(psqlCommand()));
+            databaseReady();
+        });
+}
+
+void EngineController::databaseReady()
+{
+    if (m_settings.demo && !m_settings.database.isEmpty() && DemoOrg::keptScale(demoDir(m_settings)) > 0
+        && !qFuzzyCompare(DemoOrg::keptScale(demoDir(m_settings)), m_settings.demoScale))
+        emit notice(tr("The demo org is generated again at scale %1; the mirror in the database you named still holds "
+                       "the records of the earlier demo org. Drop the schemas %2 and tether there to start over.")
+                        .arg(m_settings.demoScale)
+                        .arg(m_settings.schema));
+    startOrg();
+}
+
+void EngineController::startOrg()
+{
+    if (m_settings.demo) {
+        setState(State::LoggingIn, tr("Starting the demo Salesforce org (the first start generates it; this takes a moment)."));
+        if (!m_settings.database.isEmpty())
+            DemoOrg::keepScale(demoDir(m_settings), m_settings.demoScale);
+        m_demo = std::make_unique<DemoOrg>(DemoOrg::Options{demoDir(m_settings), m_settings.demoScale, m_settings.demoChurnPerSecond});
+        connect(m_demo.get(), &DemoOrg::failed, this, [this](const QString &sentence) { fail(sentence, true); });
+        connect(m_demo.get(), &DemoOrg::ready, this, [this](const QUrl &url) {
+            m_demoLogin = std::make_unique<ClientCredentialsLogin>();
+            logIn(salesforce::OrgConnection::simulatorDemo(url), m_demoLogin.get());
+        });
+        m_demo->start();
+        return;
+    }
+    QString why;
+    const QUrl host = salesforce::LoginHost::fromText(m_settings.loginHost, &why);
+    if (!host.isValid())
+        return fail(tr("The login host is not usable: %1").arg(why), false);
+    if (!m_login)
+        return fail(tr("There is no way to log in to Salesforce configured."), false);
+    salesforce::OrgConnection connection;
+    connection.loginHost = host;
+    connection.clientId = m_settings.clientId;
+    connection.clientSecret = m_settings.clientSecret;
+    logIn(connection, m_login.get());
+}
+
+void EngineController::logIn(const salesforce::OrgConnection &connection, LoginMethod *method)
+{
+    setState(State::LoggingIn, tr("Logging in to %1 with %2.").arg(connection.loginHost.host(), method->description()));
+    m_limiter = std::make_unique<salesforce::RateLimiter>(connection.loginHost.host());
+    if (m_settings.requestsPerSecond > 0)
+        m_limiter->setRequestsPerSecond(m_settings.requestsPerSecond);
+    m_budget = std::make_unique<salesforce::ApiBudget>(m_limiter.get());
+    m_session = std::make_unique<salesforce::OrgSession>(connection);
+    connect(m_session.get(), &salesforce::OrgSession::loginRequired, this, [this](const salesforce::SalesforceError &reason) {
+        fail(tr("Salesforce ended the session: %1 Log in again.").arg(reason.toString()), false);
+    });
+    const quint64 run = m_run;
+    method->logIn(m_session.get(), this, [this, run](const salesforce::SalesforceError &error) {
+        if (run != m_run || m_state != State::LoggingIn)
+            return;
+        if (error)
+            return fail(tr("Salesforce login failed: %1").arg(error.toString()), error.isRetryable());
+        emit notice(tr("Logged in to %1 at %2 requests/s.")
+                        .arg(m_session->connection().instanceUrl.toString())
+                        .arg(m_limiter->requestsPerSecond()));
+        startSync();
+    });
+}
+
+void EngineController::startSync()
+{
+    sync::SyncConfig config;
+    config.databaseConnectionString = m_databaseInfo;
+    config.schemaName = m_settings.schema;
+    config.objects = m_settings.objects;
+    m_sync = std::make_unique<sync::SyncService>(m_session.get(), m_limiter.get(), m_budget.get(), config);
+    connect(m_sync.get(), &sync::SyncService::tableStatusChanged, this, &EngineController::onTableStatus);
+    connect(m_sync.get(), &sync::SyncService::backfillCompleted, this, &EngineController::backfillCompleted);
+    connect(m_sync.get(), &sync::SyncService::caughtUp, this, &EngineController::caughtUp);
+    connect(m_sync.get(), &sync::SyncService::databaseStateChanged, this, &EngineController::databaseStateChanged);
+    connect(m_sync.get(), &sync::SyncService::fatalError, this, [this](const QString &sentence) { fail(sentence, false); });
+    setState(State::Syncing, tr("Syncing."));
+    m_sync->start();
+}
+
+void EngineController::onTableStatus(const sync::TableStatus &status)
+{
+    if (!m_statuses.contains(status.objectName))
+        m_order << status.objectName;
+    m_statuses.insert(status.objectName, status);
+    emit tableStatusChanged(status);
+}
+
+void EngineController::describeNow()
+{
+    if (m_sync)
+        m_sync->describeNow();
+}
+
+void EngineController::reconcileNow()
+{
+    if (m_sync)
+        m_sync->reconcileNow();
+}
+
+// --- shutdown, in reverse order ---------------------------------------------------
+
+void EngineController::tearDown(std::function<void()> then)
+{
+    ++m_run; // answers still on their way belong to the run that ends here
+    m_sync.reset(); // stops the engine (a running statement is cancelled) and joins its thread
+    if (m_login)
+        m_login->cancel();
+    m_session.reset();
+    m_budget.reset();
+    m_limiter.reset();
+    auto stopCluster = [this, then = std::move(then)]() mutable {
+        if (!m_cluster || !m_cluster->isRunning()) {
+            m_cluster.reset();
+            return then();
+        }
+        store::LocalCluster *cluster = m_cluster.get();
+        m_busy = true;
+        runOffThread<QString>(
+            this,
+            [cluster] {
+                QString error;
+                cluster->stop(&error);
+                return error;
+            },
+            [this, then](const QString &error) {
+                m_busy = false;
+                if (!error.isEmpty())
+                    qCWarning(lcApp).noquote() << error;
+                m_cluster.reset();
+                then();
+            });
+    };
+    if (!m_demo)
+        return stopCluster();
+    DemoOrg *demo = m_demo.get();
+    connect(demo, &DemoOrg::stopped, this, [this, stopCluster]() mutable {
+        m_demo.release()->deleteLater();
+        stopCluster();
+    });
+    demo->stop();
+}
+
+} // namespace tether::lifecycle

@@ -1,0 +1,120 @@
+// EngineController: brings Tether up for one org and takes it down again, in
+// order — database (the managed local cluster, or a server the person named),
+// the org (the demo simulator, or a real one), the login, then the sync engine
+// on its worker thread — and says at every moment where it is (State) in a
+// sentence. Nothing here blocks the caller's thread: the cluster starts and
+// stops on a pool thread, the login and the demo org are asynchronous.
+//
+// The window and the headless reporter both observe it. It keeps the last
+// status of every table, so a window opened later is not blank.
+#pragma once
+
+#include "lifecycle/enginesettings.h"
+#include "lifecycle/loginmethod.h"
+#include "salesforce/apibudget.h"
+#include "salesforce/orgsession.h"
+#include "salesforce/ratelimiter.h"
+#include "sync/syncservice.h"
+#include "sync/syncstatus.h"
+
+#include <QHash>
+#include <QObject>
+#include <memory>
+
+namespace tether::store {
+class LocalCluster;
+}
+
+namespace tether::lifecycle {
+
+class DemoOrg;
+
+class EngineController : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State {
+        NoOrg,            // nothing to sync yet: an org has to be set up
+        StartingDatabase,
+        LoggingIn,        // includes starting the demo org
+        Syncing,
+        Failed,           // see sentence() and isRetryable()
+        Stopping,
+        Stopped,
+    };
+    Q_ENUM(State)
+
+    explicit EngineController(QObject *parent = nullptr);
+    ~EngineController() override; // stops what still runs, waiting if it must
+
+    // Takes effect at the next start(). `login` may be null for demo mode.
+    void configure(const EngineSettings &settings, std::unique_ptr<LoginMethod> login);
+    const EngineSettings &settings() const { return m_settings; }
+
+    State state() const { return m_state; }
+    QString sentence() const { return m_sentence; }
+    bool isRetryable() const { return m_retryable; }
+    static QString stateName(State state);
+
+    // The last status of every table, in the order the engine reported them.
+    QList<sync::TableStatus> tableStatuses() const;
+    QString databaseConnectionString() const { return m_databaseInfo; }
+    // The command a person runs to look at the mirror with psql.
+    QString psqlCommand() const;
+    salesforce::OrgSession *session() const { return m_session.get(); }
+    salesforce::RateLimiter *rateLimiter() const { return m_limiter.get(); }
+    salesforce::ApiBudget *apiBudget() const { return m_budget.get(); }
+    sync::SyncService *syncService() const { return m_sync.get(); }
+
+public slots:
+    void start();
+    // Takes everything down in reverse order; stopped() when done.
+    void stop();
+    // After a failure: takes down what had started and starts again.
+    void retry();
+    void describeNow();
+    void reconcileNow();
+
+signals:
+    void stateChanged(tether::lifecycle::EngineController::State state, const QString &sentence);
+    void tableStatusChanged(const tether::sync::TableStatus &status);
+    void backfillCompleted(const QString &objectName);
+    void caughtUp();
+    void databaseStateChanged(bool reachable, const QString &sentence);
+    // A line worth telling the person (the psql command, what was logged in to).
+    void notice(const QString &sentence);
+    void stopped();
+
+private:
+    void setState(State state, const QString &sentence, bool retryable = false);
+    void fail(const QString &sentence, bool retryable);
+    void startDatabase();
+    void databaseReady();
+    void startOrg();
+    void logIn(const salesforce::OrgConnection &connection, LoginMethod *method);
+    void startSync();
+    void tearDown(std::function<void()> then); // reverse order, asynchronous
+    void onTableStatus(const sync::TableStatus &status);
+
+    EngineSettings m_settings;
+    std::unique_ptr<LoginMethod> m_login;
+    std::unique_ptr<LoginMethod> m_demoLogin;
+    State m_state = State::Stopped;
+    QString m_sentence;
+    bool m_retryable = false;
+    bool m_busy = false;      // an asynchronous step (cluster start/stop) is running
+    bool m_stopWanted = false;
+    quint64 m_run = 0;        // answers of an earlier run are ignored
+
+    std::unique_ptr<store::LocalCluster> m_cluster;
+    std::unique_ptr<DemoOrg> m_demo;
+    QString m_databaseInfo;
+    std::unique_ptr<salesforce::RateLimiter> m_limiter;
+    std::unique_ptr<salesforce::ApiBudget> m_budget;
+    std::unique_ptr<salesforce::OrgSession> m_session;
+    std::unique_ptr<sync::SyncService> m_sync;
+    QHash<QString, sync::TableStatus> m_statuses;
+    QStringList m_order;
+};
+
+} // namespace tether::lifecycle

@@ -1,0 +1,31 @@
+// EngineSettings: what the engine controller needs to bring Tether up for one
+// org — where the data lives, which database, which org and how much of it.
+// No secrets except the connected app's client secret (which never goes to
+// QSettings: it comes from the command line or the environment).
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace tether::lifecycle {
+
+struct EngineSettings
+{
+    QString dataDir;       // managed PostgreSQL cluster and demo org live here
+    QString database;      // libpq connection string; empty = the managed local cluster
+    QString schema = QStringLiteral("salesforce");
+    QStringList objects;   // empty = the default selection
+    double requestsPerSecond = 0; // 0 = the saved (or default) rate
+
+    // The org: the demo (tether-sim run by Tether) or a real one.
+    bool demo = false;
+    double demoScale = 1.0;      // 1 = 100,000 Accounts, 300,000 Contacts, ...
+    int demoChurnPerSecond = 3;  // records the demo org changes by itself
+    QString loginHost;           // production, sandbox, a My Domain or URL
+    QString clientId;            // connected app consumer key
+    QString clientSecret;        // client credentials flow only
+
+    bool hasOrg() const { return demo || !clientId.isEmpty(); }
+};
+
+} // namespace tether::lifecycle
