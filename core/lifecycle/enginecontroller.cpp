@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFutureWatcher>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace tether::lifecycle {
@@ -262,15 +263,16 @@ void EngineController::logIn(const salesforce::OrgConnection &connection, LoginM
         m_limiter->setRequestsPerSecond(m_settings.requestsPerSecond);
     m_budget = std::make_unique<salesforce::ApiBudget>(m_limiter.get());
     m_session = std::make_unique<salesforce::OrgSession>(connection);
-    connect(m_session.get(), &salesforce::OrgSession::loginRequired, this, [this](const salesforce::SalesforceError &reason) {
-        fail(tr("Salesforce ended the session: %1 Log in again.").arg(reason.toString()), false);
-    });
     const quint64 run = m_run;
     method->logIn(m_session.get(), this, [this, run](const salesforce::SalesforceError &error) {
         if (run != m_run || m_state != State::LoggingIn)
             return;
         if (error)
             return fail(tr("Salesforce login failed: %1").arg(error.toString()), error.isRetryable());
+        // From now on a refused refresh means a person has to log in again.
+        connect(m_session.get(), &salesforce::OrgSession::loginRequired, this, [this](const salesforce::SalesforceError &reason) {
+            fail(tr("Salesforce ended the session: %1").arg(reason.toString()), false);
+        });
         emit notice(tr("Logged in to %1 at %2 requests/s.")
                         .arg(m_session->connection().instanceUrl.toString())
                         .arg(m_limiter->requestsPerSecond()));
@@ -328,7 +330,8 @@ void EngineController::tearDown(std::function<void()> then)
     auto stopCluster = [this, then = std::move(then)]() mutable {
         if (!m_cluster || !m_cluster->isRunning()) {
             m_cluster.reset();
-            return then();
+            QTimer::singleShot(0, this, std::move(then)); // never from inside stop()
+            return;
         }
         store::LocalCluster *cluster = m_cluster.get();
         m_busy = true;

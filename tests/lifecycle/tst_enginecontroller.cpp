@@ -1,0 +1,160 @@
+// EngineController: the order Tether comes up and goes down in, observed as
+// its states, with a real managed PostgreSQL cluster, tether-sim (demo mode
+// and a separately started one) and the real sync engine.
+#include "lifecycle/enginecontroller.h"
+#include "simprocess.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <sys/stat.h>
+
+using namespace tether;
+using lifecycle::EngineController;
+using State = EngineController::State;
+
+class TestEngineController : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void noOrgSaysSo();
+    void demoComesUpAndGoesDown();
+    void refusedLoginFailsWithASentence();
+    void unusableDataDirectoryFailsRetryably();
+
+private:
+    static QList<State> states(const QSignalSpy &spy);
+    static QString privateDataDir(QTemporaryDir &dir);
+};
+
+QList<State> TestEngineController::states(const QSignalSpy &spy)
+{
+    QList<State> list;
+    for (const QList<QVariant> &args : spy)
+        list << args.at(0).value<State>();
+    return list;
+}
+
+QString TestEngineController::privateDataDir(QTemporaryDir &dir)
+{
+    // As root the cluster runs as `postgres`, which must reach the directory.
+    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
+    return dir.path();
+}
+
+void TestEngineController::noOrgSaysSo()
+{
+    EngineController controller;
+    QSignalSpy changed(&controller, &EngineController::stateChanged);
+    controller.start();
+    QCOMPARE(controller.state(), State::NoOrg);
+    QCOMPARE(controller.sentence(), QStringLiteral("No Salesforce org is set up yet."));
+    QSignalSpy stopped(&controller, &EngineController::stopped);
+    controller.stop();
+    QVERIFY(stopped.wait(5000));
+}
+
+void TestEngineController::demoComesUpAndGoesDown()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    lifecycle::EngineSettings settings;
+    settings.dataDir = privateDataDir(dir);
+    settings.demo = true;
+    settings.demoScale = 0.002;
+    settings.objects = {QStringLiteral("Account"), QStringLiteral("Contact")};
+    settings.requestsPerSecond = 50;
+    EngineController controller;
+    controller.configure(settings, nullptr);
+    QSignalSpy changed(&controller, &EngineController::stateChanged);
+    QSignalSpy caughtUp(&controller, &EngineController::caughtUp);
+    QSignalSpy notices(&controller, &EngineController::notice);
+
+    // The event loop keeps turning while the cluster initialises and starts.
+    int ticks = 0;
+    int ticksWhileStartingDatabase = 0;
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, this, [&] {
+        ++ticks;
+        if (controller.state() == State::StartingDatabase)
+            ++ticksWhileStartingDatabase;
+    });
+    ticker.start(10);
+    controller.start();
+    QCOMPARE(controller.state(), State::StartingDatabase);
+    QVERIFY2(caughtUp.wait(180000) || caughtUp.count() > 0, qPrintable(controller.sentence()));
+    QVERIFY2(ticksWhileStartingDatabase > 5, qPrintable(QString::number(ticksWhileStartingDatabase)));
+    QCOMPARE(states(changed), (QList<State>{State::StartingDatabase, State::LoggingIn, State::LoggingIn, State::Syncing}));
+    QCOMPARE(controller.state(), State::Syncing);
+
+    // A window opened now sees every table at once.
+    const QList<sync::TableStatus> snapshot = controller.tableStatuses();
+    QCOMPARE(snapshot.size(), 2);
+    for (const sync::TableStatus &s : snapshot) {
+        QCOMPARE(s.phase, sync::Phase::Polling);
+        QVERIFY(s.rowsInTable > 0);
+    }
+    bool psqlShown = false;
+    for (const QList<QVariant> &args : notices)
+        psqlShown = psqlShown || args.at(0).toString().contains(QStringLiteral("psql"));
+    QVERIFY(psqlShown);
+    QVERIFY(controller.psqlCommand().startsWith(QStringLiteral("psql ")));
+
+    QSignalSpy stopped(&controller, &EngineController::stopped);
+    changed.clear();
+    controller.stop();
+    QCOMPARE(controller.state(), State::Stopping);
+    QVERIFY(stopped.wait(60000));
+    QCOMPARE(states(changed), (QList<State>{State::Stopping, State::Stopped}));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("postgres/postmaster.pid"))));
+}
+
+void TestEngineController::refusedLoginFailsWithASentence()
+{
+    test::SimProcess sim({QStringLiteral("--generate"), QStringLiteral("Account=10")});
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    QTemporaryDir dir;
+    lifecycle::EngineSettings settings;
+    settings.dataDir = privateDataDir(dir);
+    settings.loginHost = sim.baseUrl().toString();
+    settings.clientId = QString::fromLatin1(test::SimProcess::DefaultClientId);
+    settings.clientSecret = QStringLiteral("not-the-secret");
+    EngineController controller;
+    controller.configure(settings, std::make_unique<lifecycle::ClientCredentialsLogin>());
+    QSignalSpy changed(&controller, &EngineController::stateChanged);
+    controller.start();
+    QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Failed, 120000);
+    QVERIFY2(controller.sentence().startsWith(QStringLiteral("Salesforce login failed:")), qPrintable(controller.sentence()));
+    QVERIFY(!controller.isRetryable());
+    QSignalSpy stopped(&controller, &EngineController::stopped);
+    controller.stop();
+    QVERIFY(stopped.wait(60000));
+    QCOMPARE(controller.state(), State::Stopped);
+}
+
+void TestEngineController::unusableDataDirectoryFailsRetryably()
+{
+    QTemporaryDir dir;
+    QFile blocker(dir.filePath(QStringLiteral("not-a-directory")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    lifecycle::EngineSettings settings;
+    settings.dataDir = blocker.fileName(); // a file where the data directory should be
+    settings.demo = true;
+    EngineController controller;
+    controller.configure(settings, nullptr);
+    controller.start();
+    QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Failed, 60000);
+    QVERIFY2(controller.sentence().startsWith(QStringLiteral("Could not start Tether's local PostgreSQL")),
+             qPrintable(controller.sentence()));
+    QVERIFY(controller.isRetryable());
+    QSignalSpy stopped(&controller, &EngineController::stopped);
+    controller.stop();
+    QVERIFY(stopped.wait(30000));
+}
+
+QTEST_GUILESS_MAIN(TestEngineController)
+#include "tst_enginecontroller.moc"
