@@ -18,6 +18,7 @@ FieldDescribe FieldDescribe::fromJson(const QJsonObject &json)
     field.createable = json.value(QLatin1String("createable")).toBool();
     field.updateable = json.value(QLatin1String("updateable")).toBool();
     field.calculated = json.value(QLatin1String("calculated")).toBool();
+    field.calculatedFormula = json.value(QLatin1String("calculatedFormula")).toString();
     field.autoNumber = json.value(QLatin1String("autoNumber")).toBool();
     field.externalId = json.value(QLatin1String("externalId")).toBool();
     field.compoundFieldName = json.value(QLatin1String("compoundFieldName")).toString();

@@ -23,6 +23,7 @@ struct FieldDescribe
     bool createable = false;
     bool updateable = false;
     bool calculated = false;
+    QString calculatedFormula; // the formula's text, for calculated fields
     bool autoNumber = false;
     bool externalId = false;
     QString compoundFieldName; // set on components such as BillingCity

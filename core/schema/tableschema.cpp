@@ -1,5 +1,6 @@
 #include "schema/tableschema.h"
 
+#include <QCoreApplication>
 #include <QRegularExpression>
 
 namespace tether::schema {
@@ -107,6 +108,16 @@ QStringList TableSchema::fieldNames() const
     return names;
 }
 
+QStringList TableSchema::driftingFormulaColumns() const
+{
+    QStringList names;
+    for (const ColumnSpec &c : columns) {
+        if (c.formulaDrifts)
+            names << c.name;
+    }
+    return names;
+}
+
 QStringList TableSchema::queriedColumns() const
 {
     QStringList names;
@@ -127,6 +138,18 @@ QStringList TableSchema::fieldsBulkCannotServe() const
     return names;
 }
 
+namespace {
+// The label, and for formulas that can change without their record changing,
+// that the mirror re-reads them (see docs/decisions/0012).
+QString columnComment(const ColumnSpec &c)
+{
+    if (!c.formulaDrifts)
+        return c.label;
+    return c.label + QCoreApplication::translate("TableSchema", " [formula that reads the date or other records: "
+                                                                "re-read from Salesforce hourly]");
+}
+} // namespace
+
 QString TableSchema::createSql() const
 {
     QStringList definitions;
@@ -144,7 +167,7 @@ QString TableSchema::createSql() const
                                                     .arg(objectName, objectLabel)));
     for (const ColumnSpec &c : columns) {
         sql += QStringLiteral("COMMENT ON COLUMN %1.%2 IS %3;\n")
-                   .arg(qualifiedName(), quoteIdent(c.name), sqlLiteral(c.label));
+                   .arg(qualifiedName(), quoteIdent(c.name), sqlLiteral(columnComment(c)));
     }
     if (!watermarkField.isEmpty()) {
         const QString column = watermarkField.toLower();
@@ -215,7 +238,7 @@ QList<SchemaChange> planMigration(const TableSchema &target, const QList<Existin
         if (found == existingTypes.constEnd()) {
             changes << SchemaChange{SchemaChange::Kind::AddColumn, c.name, {}, c.pgType,
                                     QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3; COMMENT ON COLUMN %1.%2 IS %4;")
-                                        .arg(table, quoteIdent(c.name), c.pgType, sqlLiteral(c.label))};
+                                        .arg(table, quoteIdent(c.name), c.pgType, sqlLiteral(columnComment(c)))};
             continue;
         }
         const QString wanted = canonicalPgType(c.pgType);

@@ -26,6 +26,7 @@ struct TableSchema
     QString qualifiedName() const; // "salesforce"."account"
     QStringList fieldNames() const; // queried fields (not derived ones), for SOQL
     QStringList queriedColumns() const; // their column names
+    QStringList driftingFormulaColumns() const; // see ColumnSpec::formulaDrifts
     // Field names Bulk API 2.0 can serve; empty when it can serve all of them.
     QStringList fieldsBulkCannotServe() const;
 

@@ -1,5 +1,7 @@
 #include "schema/typemapping.h"
 
+#include <QRegularExpression>
+
 #include <QCoreApplication>
 
 namespace tether::schema {
@@ -75,6 +77,12 @@ ColumnSpec columnFor(const FieldDescribe &field, const MappingOptions &options)
     column.label = field.label;
     if (field.type == QLatin1String("multipicklist"))
         column.conversion = Conversion::SplitSemicolon;
+    if (field.calculated) {
+        // Account.Name, Owner.Email, Parent__r.Total__c: a field of another record.
+        static const QRegularExpression crossObject(QStringLiteral("\\b[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_]"));
+        static const QRegularExpression clock(QStringLiteral("\\b(TODAY|NOW|TIMENOW)\\s*\\("), QRegularExpression::CaseInsensitiveOption);
+        column.formulaDrifts = clock.match(field.calculatedFormula).hasMatch() || crossObject.match(field.calculatedFormula).hasMatch();
+    }
     const bool compound = field.type == QLatin1String("address") || field.type == QLatin1String("location");
     column.bulkCompatible = !compound && field.type != QLatin1String("base64");
     if (field.type == QLatin1String("base64") && !options.includeBase64) {

@@ -31,6 +31,10 @@ struct ColumnSpec
     QString excludedReason;
     // Bulk API 2.0 cannot return compound fields (address, location) or base64.
     bool bulkCompatible = true;
+    // A formula whose value can change while its record does not (it reads
+    // TODAY(), NOW() or a field of another record), so SystemModstamp does
+    // not tell: the sync engine re-reads such columns now and then.
+    bool formulaDrifts = false;
     // Compound fields are not queried: Tether builds their JSON from their
     // component columns (BillingCity, ...) in the upsert, which works the same
     // for REST and Bulk pages. Key -> component column (empty: always null).

@@ -12,6 +12,7 @@ void CallScheduler::start()
 {
     m_running = true;
     m_busy = false;
+    m_halted = false;
     ++m_generation;
     wake(0);
 }
@@ -34,7 +35,7 @@ void CallScheduler::wake(int delayMs)
 
 void CallScheduler::pump()
 {
-    if (!m_running || m_busy)
+    if (!m_running || m_busy || m_halted)
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const quint64 generation = m_generation;

@@ -14,6 +14,7 @@
 #include <QDateTime>
 #include <QObject>
 #include <QTimer>
+#include <atomic>
 #include <functional>
 
 namespace tether::sync {
@@ -39,6 +40,9 @@ public:
     void stop();
     // Something changed: look again soon.
     void wake(int delayMs = 0);
+    // Thread-safe: hand out no further call until start() (the engine is
+    // being stopped from another thread).
+    void halt() { m_halted = true; }
     bool isRunning() const { return m_running; }
 
 signals:
@@ -54,6 +58,7 @@ private:
     bool m_busy = false;
     bool m_lastWasPoll = false;
     quint64 m_generation = 0; // activities of an earlier run do not count
+    std::atomic<bool> m_halted{false};
 };
 
 } // namespace tether::sync

@@ -25,8 +25,11 @@ bool PurgeReconciler::start(const QDateTime &now, std::function<void()> done)
         TableTask &task = *t;
         if (task.phase != Phase::Polling || task.inColumnBackfill() || task.isWaiting(now) || !task.hasSchema())
             continue;
-        if (!task.purge.due && task.purge.dueAt.isValid() && task.purge.dueAt <= now)
+        if (!task.purge.due && task.purge.dueAt.isValid() && task.purge.dueAt <= now) {
             task.purge.due = true;
+            if (refreshDriftingFormulas(task))
+                continue; // the column backfill goes first; the check follows it
+        }
         if (!task.purge.due)
             continue;
         if (task.purge.idJob && task.purge.idJob->notBefore().isValid() && task.purge.idJob->notBefore() > now)
@@ -40,6 +43,28 @@ bool PurgeReconciler::start(const QDateTime &now, std::function<void()> done)
         return true;
     }
     return false;
+}
+
+bool PurgeReconciler::refreshDriftingFormulas(TableTask &task)
+{
+    // Formulas that read the date or another record change without their own
+    // record changing, so polling cannot see it: re-read those columns with
+    // each round of reconciliation (docs/decisions/0012).
+    QStringList pending = task.pendingColumns;
+    for (const QString &column : task.schema.driftingFormulaColumns()) {
+        if (!pending.contains(column))
+            pending << column;
+    }
+    if (pending == task.pendingColumns)
+        return false;
+    StateUpdate state;
+    state.pendingColumns = pending;
+    if (const store::PgError error = m_context.store->updateState(task.objectName, state)) {
+        m_events.databaseFailed(task, error, error.toString());
+        return false;
+    }
+    task.pendingColumns = pending;
+    return task.startColumnBackfill();
 }
 
 void PurgeReconciler::noteCall(TableTask &task)

@@ -2,7 +2,8 @@
 // IsDeleted row for polling to see). Once an hour per table a COUNT() is
 // compared with the mirror; only when they differ are the Ids listed — REST
 // Id pages for small tables, one Bulk API 2.0 job for large ones — and the
-// rows missing from Salesforce removed.
+// rows missing from Salesforce removed. Each round also re-reads formula
+// columns that can change without their record changing.
 #pragma once
 
 #include "sync/syncparts.h"
@@ -20,6 +21,7 @@ private:
     void count(TableTask &task, std::function<void()> done);
     void restIdPage(TableTask &task, std::function<void()> done);
     void bulkIdStep(TableTask &task, std::function<void()> done);
+    bool refreshDriftingFormulas(TableTask &task); // true when a column backfill started
     void noteCall(TableTask &task);
     void failed(TableTask &task, const salesforce::SalesforceError &error, const QString &sentence);
     void finish(TableTask &task);

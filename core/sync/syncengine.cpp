@@ -83,6 +83,7 @@ EngineConditions SyncEngine::conditions() const
 void SyncEngine::interrupt()
 {
     m_interrupted = true;
+    m_scheduler.halt(); // before the cancel: the cancelled write is not followed by another
     m_canceller->cancel();
 }
 

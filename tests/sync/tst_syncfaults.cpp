@@ -12,6 +12,7 @@
 #include "simcontrol.h"
 #include "simprocess.h"
 #include "store/pgconnection.h"
+#include "sync/syncservice.h"
 #include "testpg.h"
 
 #include <QJsonObject>
@@ -34,6 +35,7 @@ private slots:
     void fieldsAddedAndRemovedDuringBackfill();
     void failingObjectDoesNotStarveOthers();
     void failedMigrationIsRetried();
+    void stopCancelsALongStatement();
 
 private:
     sync::SyncConfig config(const QString &database, const QStringList &objects) const;
@@ -536,6 +538,47 @@ void TestSyncFaults::failedMigrationIsRetried()
     QString why;
     for (const QString &object : objects)
         QVERIFY2(waitEqual(object, &why), qPrintable(why));
+}
+
+void TestSyncFaults::stopCancelsALongStatement()
+{
+    // The engine runs on its worker thread (as in the app) and is in the
+    // middle of a write that a trigger makes take a minute. Stopping cancels
+    // that statement instead of waiting for it, and the cancellation is not
+    // recorded as the table's error.
+    QString why;
+    m_database = QStringLiteral("faults_stop");
+    m_mirrorInfo = test::createScratchDatabase(m_database, &why);
+    QVERIFY2(!m_mirrorInfo.isEmpty(), qPrintable(why));
+    QVERIFY(!m_mirror.open(m_mirrorInfo));
+    m_mirror.exec(QStringLiteral("SET application_name = 'tether-test'"));
+    salesforce::OrgSession session(salesforce::OrgConnection::simulatorDemo(m_sim->baseUrl()));
+    salesforce::RateLimiter limiter;
+    limiter.setRequestsPerSecond(200);
+    salesforce::ApiBudget budget(&limiter);
+    bool loggedIn = false;
+    session.loginWithClientCredentials(this, [&](const salesforce::SalesforceError &e) { loggedIn = !e; });
+    QTRY_VERIFY_WITH_TIMEOUT(loggedIn, 30000);
+    sync::SyncService service(&session, &limiter, &budget, config(m_mirrorInfo, {QStringLiteral("Contact")}));
+    QSignalSpy caughtUp(&service, &sync::SyncService::caughtUp);
+    service.start();
+    QVERIFY(caughtUp.wait(120000));
+    QVERIFY(m_mirror.exec(QStringLiteral(R"sql(
+        CREATE FUNCTION public.sleepy() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.lastname = 'Sleepy' THEN PERFORM pg_sleep(60); END IF; RETURN NEW; END $$;
+        CREATE TRIGGER sleepy BEFORE INSERT OR UPDATE ON salesforce.contact FOR EACH ROW EXECUTE FUNCTION public.sleepy();
+    )sql")).ok());
+    QVERIFY(!m_control->create(QStringLiteral("Contact"), {{QStringLiteral("LastName"), QStringLiteral("Sleepy")}}).isEmpty());
+    const QString sleeping = QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = '%1' AND wait_event = 'PgSleep'").arg(m_database);
+    QTRY_COMPARE_WITH_TIMEOUT(m_admin.exec(sleeping).value(0, 0), QStringLiteral("1"), 30000);
+    QElapsedTimer clock;
+    clock.start();
+    service.stop();
+    // Well before the trigger's minute is up (a bound, not a speed target).
+    QVERIFY2(clock.elapsed() < 30000, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(m_admin.exec(sleeping).value(0, 0), QStringLiteral("0"));
+    QCOMPARE(scalar(QStringLiteral("SELECT coalesce(last_error, '') FROM tether.sync_state WHERE object_name = 'Contact'")), QString());
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE lastname = 'Sleepy'")), QStringLiteral("0"));
 }
 
 QTEST_GUILESS_MAIN(TestSyncFaults)
