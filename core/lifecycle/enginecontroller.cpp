@@ -316,6 +316,51 @@ void EngineController::reconcileNow()
         m_sync->reconcileNow();
 }
 
+void EngineController::syncNow(const QString &objectName)
+{
+    if (m_sync)
+        m_sync->syncNow(objectName);
+}
+
+void EngineController::setTablePaused(const QString &objectName, bool paused)
+{
+    if (m_sync)
+        m_sync->setPaused(objectName, paused);
+}
+
+void EngineController::setAllPaused(bool paused)
+{
+    if (m_sync)
+        m_sync->setAllPaused(paused);
+}
+
+void EngineController::resync(const QString &objectName)
+{
+    if (m_sync)
+        m_sync->resync(objectName);
+}
+
+void EngineController::removeTables(const QStringList &objectNames)
+{
+    for (const QString &name : objectNames) {
+        m_statuses.remove(name);
+        m_order.removeAll(name);
+        m_settings.objects.removeAll(name);
+    }
+    if (m_sync)
+        m_sync->removeTables(objectNames);
+}
+
+void EngineController::addTables(const QStringList &objectNames)
+{
+    for (const QString &name : objectNames) {
+        if (!m_settings.objects.contains(name) && !m_settings.objects.isEmpty())
+            m_settings.objects << name;
+    }
+    if (m_sync)
+        m_sync->addTables(objectNames);
+}
+
 // --- shutdown, in reverse order ---------------------------------------------------
 
 void EngineController::tearDown(std::function<void()> then)

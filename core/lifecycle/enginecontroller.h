@@ -74,6 +74,12 @@ public slots:
     void retry();
     void describeNow();
     void reconcileNow();
+    void syncNow(const QString &objectName);
+    void setTablePaused(const QString &objectName, bool paused);
+    void setAllPaused(bool paused);
+    void resync(const QString &objectName);
+    void removeTables(const QStringList &objectNames);
+    void addTables(const QStringList &objectNames);
 
 signals:
     void stateChanged(tether::lifecycle::EngineController::State state, const QString &sentence);

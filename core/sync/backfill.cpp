@@ -246,7 +246,10 @@ void Backfill::finishRun(TableTask &task)
     const QDateTime now = QDateTime::currentDateTimeUtc();
     task.phase = Phase::Polling;
     task.poll.dueAt = now;
-    task.purge.dueAt = now.addMSecs(m_context.config.reconcileIntervalMs);
+    // A re-sync asked for a reconciliation right after it; keep the earlier one.
+    const QDateTime regular = now.addMSecs(m_context.config.reconcileIntervalMs);
+    if (!task.purge.dueAt.isValid() || task.purge.dueAt > regular)
+        task.purge.dueAt = regular;
     task.bulk.clear();
     qCInfo(lcSync).noquote() << task.objectName << "backfill complete:" << task.rowsInTable << "rows," << task.apiCalls << "API calls";
     m_events.reportBackfillCompleted(task);

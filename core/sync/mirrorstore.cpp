@@ -43,11 +43,12 @@ CREATE TABLE IF NOT EXISTS tether.sync_state (
 -- Added after the first release; ADD COLUMN IF NOT EXISTS migrates older rows.
 ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS backfill_job_fields text[];
 ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS describe_json text;
+ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS paused boolean NOT NULL DEFAULT false;
 COMMENT ON TABLE tether.sync_state IS 'Tether sync cursors and progress, one row per synced Salesforce object';
 CREATE OR REPLACE VIEW tether.sync_status AS
 SELECT object_name                               AS object,
        table_schema || '.' || table_name         AS table_name,
-       phase,
+       CASE WHEN paused THEN 'paused' ELSE phase END AS phase,
        rows_in_table,
        rows_total,
        CASE WHEN rows_total > 0 AND backfill_completed_at IS NULL
@@ -225,7 +226,7 @@ TableState MirrorStore::loadState(const QString &objectName, PgError *error)
         QStringLiteral("SELECT phase, backfill_method, backfill_job_id, backfill_locator, backfill_last_id, %1, %2, "
                        "rows_total, rows_done, rows_in_table, %3, %4, "
                        "api_calls, pages_applied, last_error, describe_last_modified, "
-                       "array_to_string(pending_columns, ','), array_to_string(backfill_job_fields, ','), describe_json "
+                       "array_to_string(pending_columns, ','), array_to_string(backfill_job_fields, ','), describe_json, paused "
                        "FROM tether.sync_state WHERE object_name = $1")
             .arg(utc("backfill_started_at"), utc("backfill_completed_at"), utc("watermark"), utc("last_poll_at")),
         {objectName});
@@ -253,6 +254,7 @@ TableState MirrorStore::loadState(const QString &objectName, PgError *error)
     state.pendingColumns = fromTextArray(r, 16);
     state.bulkJobFields = fromTextArray(r, 17);
     state.describeJson = r.value(0, 18).toUtf8();
+    state.paused = r.value(0, 19) == QLatin1String("t");
     return state;
 }
 
@@ -261,7 +263,7 @@ bool StateUpdate::isEmpty() const
     return !phase && !backfillMethod && !backfillLastId && !bulkJobId && !bulkJobFields && !bulkLocator
         && !backfillStartedAt && !backfillCompletedAt && !rowsTotal && !rowsDone && addRowsDone == 0
         && addRowsInTable == 0 && !pendingColumns && !watermark && !lastPollAt && !lastChangeAt
-        && addApiCalls == 0 && addPagesApplied == 0 && !lastError && !describeLastModified && !describeJson;
+        && addApiCalls == 0 && addPagesApplied == 0 && !lastError && !describeLastModified && !describeJson && !paused;
 }
 
 PgError MirrorStore::updateState(const QString &objectName, const StateUpdate &u)
@@ -321,12 +323,19 @@ PgError MirrorStore::updateState(const QString &objectName, const StateUpdate &u
     }
     if (u.describeLastModified)
         set("describe_last_modified", textOrNull(*u.describeLastModified));
+    if (u.paused)
+        set("paused", *u.paused);
     if (u.describeJson)
         set("describe_json", u.describeJson->isEmpty() ? QVariant() : QVariant(QString::fromUtf8(*u.describeJson)));
     PgResult r = m_db.exec(QStringLiteral("UPDATE tether.sync_state SET %1, updated_at = now() WHERE object_name = $1")
                                .arg(assignments.join(QStringLiteral(", "))),
                            params);
     return r.error();
+}
+
+PgError MirrorStore::forgetTable(const QString &objectName)
+{
+    return m_db.exec(QStringLiteral("DELETE FROM tether.sync_state WHERE object_name = $1"), {objectName}).error();
 }
 
 PgError MirrorStore::ensureStaging(const schema::TableSchema &table, const QStringList &columns,

@@ -43,6 +43,8 @@ public:
     // The object's row; exists is false when there is none (or on error).
     TableState loadState(const QString &objectName, store::PgError *error = nullptr);
     store::PgError updateState(const QString &objectName, const StateUpdate &update);
+    // The table is no longer synced: its state goes, its rows stay.
+    store::PgError forgetTable(const QString &objectName);
 
     // Applies one page in one transaction together with `stateUpdate`.
     // Page columns the table no longer has (a field removed in Salesforce while

@@ -27,6 +27,10 @@ TableStatus buildStatus(const TableTask &task, const SyncConfig &config, const E
         s.phase = Phase::Error; // the task keeps retrying what `phase` says
         s.nextRetry = task.retryAt;
     }
+    if (task.paused) {
+        s.phase = Phase::Paused;
+        s.pausedByPerson = true;
+    }
     const bool working = task.phase == Phase::Backfilling || task.phase == Phase::Polling;
     if (!conditions.databaseError.isEmpty()) {
         s.phase = Phase::Error;

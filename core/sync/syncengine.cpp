@@ -65,8 +65,10 @@ SyncEngine::~SyncEngine()
 QList<TableStatus> SyncEngine::statuses() const
 {
     QList<TableStatus> list;
-    for (const auto &task : m_context.tasks)
-        list << buildStatus(*task, m_config, conditions());
+    for (const auto &task : m_context.tasks) {
+        if (!task->removed)
+            list << buildStatus(*task, m_config, conditions());
+    }
     return list;
 }
 
@@ -259,12 +261,137 @@ void SyncEngine::describeNow()
     m_scheduler.wake(0);
 }
 
+TableTask *SyncEngine::task(const QString &objectName) const
+{
+    for (const auto &t : m_context.tasks) {
+        if (!t->removed && t->objectName.compare(objectName, Qt::CaseInsensitive) == 0)
+            return t.get();
+    }
+    return nullptr;
+}
+
+void SyncEngine::syncNow(const QString &objectName)
+{
+    TableTask *t = task(objectName);
+    if (!t)
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    t->poll.dueAt = now;
+    t->retryAt = {}; // a person asked: the back-off waits no longer
+    if (!t->hasSchema())
+        t->describe.due = true;
+    m_scheduler.wake(0);
+}
+
+void SyncEngine::setPaused(const QString &objectName, bool paused)
+{
+    TableTask *t = task(objectName);
+    if (!t || t->paused == paused)
+        return;
+    t->paused = paused;
+    if (m_context.store && !m_databaseLost) {
+        StateUpdate state;
+        state.paused = paused;
+        if (const store::PgError error = m_context.store->updateState(t->objectName, state))
+            if (databaseFailed(*t, error, error.toString()))
+                return;
+    }
+    if (!paused)
+        t->poll.dueAt = QDateTime::currentDateTimeUtc();
+    qCInfo(lcSync).noquote() << t->objectName << (paused ? "paused" : "resumed");
+    publish(*t);
+    m_scheduler.wake(0);
+}
+
+void SyncEngine::setAllPaused(bool paused)
+{
+    for (auto &t : m_context.tasks) {
+        if (!t->removed)
+            setPaused(t->objectName, paused);
+    }
+}
+
+void SyncEngine::resync(const QString &objectName)
+{
+    TableTask *t = task(objectName);
+    if (!t || !m_context.store || m_databaseLost)
+        return;
+    // Start the backfill over; rows already there are upserted, and rows no
+    // longer in Salesforce go with the reconciliation that follows it.
+    StateUpdate state;
+    state.phase = Phase::Backfilling;
+    state.backfillCompletedAt = QDateTime();
+    state.backfillStartedAt = QDateTime();
+    state.backfillMethod = QString();
+    state.backfillLastId = QString();
+    state.bulkJobId = QString();
+    state.bulkJobFields = QStringList();
+    state.bulkLocator = QString();
+    state.rowsTotal = -1;
+    state.rowsDone = 0;
+    store::PgError error = m_context.store->updateState(t->objectName, state);
+    const TableState saved = error ? TableState() : m_context.store->loadState(t->objectName, &error);
+    if (error) {
+        databaseFailed(*t, error, tr("Cannot start %1 over: %2").arg(t->objectName, error.toString()));
+        return;
+    }
+    t->bulk.cancel();
+    t->restore(saved);
+    t->purge.dueAt = QDateTime::currentDateTimeUtc(); // right after the backfill
+    m_caughtUpAnnounced = false;
+    qCInfo(lcSync).noquote() << t->objectName << "starts over with a new backfill";
+    publish(*t);
+    m_scheduler.wake(0);
+}
+
+void SyncEngine::removeTables(const QStringList &objectNames)
+{
+    for (const QString &name : objectNames) {
+        if (TableTask *t = task(name)) {
+            t->removed = true;
+            t->bulk.cancel();
+            if (m_context.store && !m_databaseLost) {
+                if (const store::PgError error = m_context.store->forgetTable(t->objectName))
+                    qCWarning(lcSync).noquote() << error.toString();
+            }
+            if (t->purge.idJob)
+                t->purge.idJob->cancel();
+            qCInfo(lcSync).noquote() << t->objectName << "is no longer synced; its table stays";
+        }
+    }
+    m_scheduler.wake(0);
+}
+
+void SyncEngine::addTables(const QStringList &objectNames)
+{
+    for (const QString &name : objectNames) {
+        if (task(name))
+            continue;
+        TableTask *t = nullptr;
+        for (auto &existing : m_context.tasks) {
+            if (existing->objectName.compare(name, Qt::CaseInsensitive) == 0)
+                t = existing.get();
+        }
+        if (t) {
+            t->removed = false;
+        } else {
+            m_context.tasks.push_back(std::make_unique<TableTask>(name, m_context.client, m_config));
+            t = m_context.tasks.back().get();
+        }
+        t->phase = Phase::Discovering; // the describe brings its state back
+        t->describe.due = true;
+        m_caughtUpAnnounced = false;
+        publish(*t);
+    }
+    m_scheduler.wake(0);
+}
+
 void SyncEngine::onIdle()
 {
     if (m_caughtUpAnnounced || m_context.tasks.empty())
         return;
     for (const auto &task : m_context.tasks) {
-        if (task->phase != Phase::Polling || task->inColumnBackfill())
+        if (!task->removed && !task->paused && (task->phase != Phase::Polling || task->inColumnBackfill()))
             return;
     }
     m_caughtUpAnnounced = true;
@@ -290,7 +417,11 @@ void SyncEngine::setQuotaPaused(bool paused)
 
 // --- what the parts report ------------------------------------------------------
 
-void SyncEngine::publish(TableTask &task) { emit tableStatusChanged(buildStatus(task, m_config, conditions())); }
+void SyncEngine::publish(TableTask &task)
+{
+    if (!task.removed)
+        emit tableStatusChanged(buildStatus(task, m_config, conditions()));
+}
 
 void SyncEngine::taskFailed(TableTask &task, const QString &sentence)
 {

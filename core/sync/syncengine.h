@@ -66,6 +66,16 @@ public slots:
     // Schedules a re-describe of every table now (schema changes).
     void describeNow();
 
+    // What a person can do with one table (the object's API name):
+    void syncNow(const QString &objectName);          // poll (or retry) now
+    void setPaused(const QString &objectName, bool paused); // kept across restarts
+    void setAllPaused(bool paused);
+    // Reads the whole table again (rows are upserted, then purged ones removed).
+    void resync(const QString &objectName);
+    // Stops syncing the tables; their mirror tables and rows stay.
+    void removeTables(const QStringList &objectNames);
+    void addTables(const QStringList &objectNames);
+
 signals:
     void started();
     void stopped();
@@ -99,6 +109,7 @@ private:
     void discoverObjects();   // no explicit selection: the org's default objects
     void resumeTables();
     void onIdle();
+    TableTask *task(const QString &objectName) const; // null when not in the selection
     void setQuotaPaused(bool paused);
     EngineConditions conditions() const;
 

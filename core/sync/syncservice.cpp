@@ -71,16 +71,26 @@ void SyncService::stop()
     emit stopped();
 }
 
-void SyncService::reconcileNow()
-{
-    if (m_context)
-        QMetaObject::invokeMethod(m_context, [this] { if (m_engine) m_engine->reconcileNow(); });
-}
+void SyncService::reconcileNow() { onEngine([](SyncEngine *e) { e->reconcileNow(); }); }
 
-void SyncService::describeNow()
+void SyncService::describeNow() { onEngine([](SyncEngine *e) { e->describeNow(); }); }
+void SyncService::syncNow(const QString &objectName) { onEngine([objectName](SyncEngine *e) { e->syncNow(objectName); }); }
+void SyncService::setPaused(const QString &objectName, bool paused)
+{
+    onEngine([objectName, paused](SyncEngine *e) { e->setPaused(objectName, paused); });
+}
+void SyncService::setAllPaused(bool paused) { onEngine([paused](SyncEngine *e) { e->setAllPaused(paused); }); }
+void SyncService::resync(const QString &objectName) { onEngine([objectName](SyncEngine *e) { e->resync(objectName); }); }
+void SyncService::removeTables(const QStringList &names) { onEngine([names](SyncEngine *e) { e->removeTables(names); }); }
+void SyncService::addTables(const QStringList &names) { onEngine([names](SyncEngine *e) { e->addTables(names); }); }
+
+void SyncService::onEngine(std::function<void(SyncEngine *)> action)
 {
     if (m_context)
-        QMetaObject::invokeMethod(m_context, [this] { if (m_engine) m_engine->describeNow(); });
+        QMetaObject::invokeMethod(m_context, [this, action = std::move(action)] {
+            if (m_engine)
+                action(m_engine);
+        });
 }
 
 } // namespace tether::sync

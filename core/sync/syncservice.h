@@ -37,6 +37,13 @@ public slots:
     void stop();
     void reconcileNow();
     void describeNow();
+    // Per table, as SyncEngine offers them (queued to the worker).
+    void syncNow(const QString &objectName);
+    void setPaused(const QString &objectName, bool paused);
+    void setAllPaused(bool paused);
+    void resync(const QString &objectName);
+    void removeTables(const QStringList &objectNames);
+    void addTables(const QStringList &objectNames);
 
 signals:
     void tableStatusChanged(const tether::sync::TableStatus &status);
@@ -50,6 +57,8 @@ signals:
     void stopped();
 
 private:
+    void onEngine(std::function<void(SyncEngine *)> action); // runs in the worker
+
     salesforce::OrgSession *m_session;
     salesforce::RateLimiter *m_limiter;
     salesforce::ApiBudget *m_budget;

@@ -39,6 +39,8 @@ struct TableState
     qint64 pagesApplied = 0;
     QString lastError;
 
+    bool paused = false; // paused by the person
+
     QString describeLastModified; // Last-Modified of the describe below
     QByteArray describeJson;      // the sObject describe the table was built from
 };
@@ -66,6 +68,7 @@ struct StateUpdate
     double addApiCalls = 0;
     qint64 addPagesApplied = 0;
     std::optional<QString> lastError; // empty = no error
+    std::optional<bool> paused;
     std::optional<QString> describeLastModified;
     std::optional<QByteArray> describeJson;
 

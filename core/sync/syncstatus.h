@@ -28,6 +28,7 @@ struct TableStatus
     double apiCalls = 0;
     QString lastError; // a sentence; empty when fine
     QDateTime nextRetry; // while in error: when the table tries again
+    bool pausedByPerson = false;
     QStringList pendingColumns; // added in Salesforce, being (or still to be) backfilled
 };
 

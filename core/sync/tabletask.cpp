@@ -28,6 +28,7 @@ void TableTask::restore(const TableState &state)
     const QDateTime now = QDateTime::currentDateTimeUtc();
     rowsInTable = state.rowsInTable;
     apiCalls = state.apiCalls;
+    paused = state.paused;
     pendingColumns = state.pendingColumns;
     backfill = Backfill{};
     backfill.rowsTotal = state.rowsTotal;
@@ -78,6 +79,8 @@ bool TableTask::startColumnBackfill()
 QDateTime TableTask::nextDueAt() const
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (paused || removed)
+        return {};
     if (isWaiting(now))
         return retryAt;
     QDateTime due;

@@ -82,10 +82,16 @@ public:
     bool isBackfilling() const { return phase == Phase::Backfilling || inColumnBackfill(); }
 
     // Errors: the sentence stays shown until the work succeeds again; until
-    // retryAt the task is left alone.
+    // retryAt the task is left alone. A paused task (the person paused it) and
+    // a removed one (no longer in the selection) are left alone too.
     QString lastError;
     QDateTime retryAt;
-    bool isWaiting(const QDateTime &now) const { return retryAt.isValid() && retryAt > now; }
+    bool paused = false;
+    bool removed = false; // kept, not deleted: requests in flight may still answer for it
+    bool isWaiting(const QDateTime &now) const
+    {
+        return paused || removed || (retryAt.isValid() && retryAt > now);
+    }
     void noteFailure(const QString &sentence);
     void noteSuccess();
 

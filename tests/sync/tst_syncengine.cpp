@@ -32,6 +32,7 @@ private slots:
     void driftingFormulasAreReRead();
     void runtimeFieldBecomesColumnAndIsBackfilled();
     void faultsConvergeWithNothingLost();
+    void tableActions();
     void restartResumesWithoutRedoingWork();
 
 private:
@@ -340,6 +341,54 @@ void TestSyncEngine::faultsConvergeWithNothingLost()
     QVERIFY(m_control->clearFaults());
     QString why;
     QVERIFY2(mirrorEqualsSimulator(QStringLiteral("Contact"), &why), qPrintable(why));
+}
+
+void TestSyncEngine::tableActions()
+{
+    // Pause: a paused table gets no changes while others do, and says so.
+    m_rig->engine.setPaused(QStringLiteral("Contact"), true);
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT phase FROM tether.sync_status WHERE object = 'Contact'")),
+                              QStringLiteral("paused"), 10000);
+    const QString contact = m_control->create(QStringLiteral("Contact"), {{QStringLiteral("LastName"), QStringLiteral("While paused")}});
+    const QString account = m_control->create(QStringLiteral("Account"), {{QStringLiteral("Name"), QStringLiteral("Not paused")}});
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT count(*) FROM salesforce.account WHERE id = '%1'").arg(account)),
+                              QStringLiteral("1"), 30000);
+    // Several polls of the others later, the paused table still has nothing new.
+    QSignalSpy polls(&m_rig->engine, &sync::SyncEngine::pollApplied);
+    QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 10, 30000);
+    for (const QList<QVariant> &poll : polls)
+        QVERIFY(poll.at(0).toString() != QLatin1String("Contact"));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE id = '%1'").arg(contact)), QStringLiteral("0"));
+    bool shown = false;
+    for (const sync::TableStatus &s : m_rig->engine.statuses())
+        shown = shown || (s.objectName == QLatin1String("Contact") && s.phase == sync::Phase::Paused && s.pausedByPerson);
+    QVERIFY(shown);
+    m_rig->engine.setPaused(QStringLiteral("Contact"), false);
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE id = '%1'").arg(contact)),
+                              QStringLiteral("1"), 30000);
+
+    // Re-sync reads the whole table again: a row spoiled behind Tether's back is put right.
+    QVERIFY(m_mirror.exec(QStringLiteral("UPDATE salesforce.product2 SET name = 'spoiled' WHERE id = (SELECT min(id) FROM salesforce.product2)")).ok());
+    QSignalSpy completed(&m_rig->engine, &sync::SyncEngine::backfillCompleted);
+    m_rig->engine.resync(QStringLiteral("Product2"));
+    QTRY_VERIFY_WITH_TIMEOUT(!completed.isEmpty(), 60000);
+    QCOMPARE(completed.first().first().toString(), QStringLiteral("Product2"));
+    QString why;
+    QVERIFY2(mirrorEqualsSimulator(QStringLiteral("Product2"), &why), qPrintable(why));
+
+    // Remove: no longer synced, the table stays; add: synced again.
+    m_rig->engine.removeTables({QStringLiteral("Product2")});
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT count(*) FROM tether.sync_state WHERE object_name = 'Product2'")),
+                              QStringLiteral("0"), 10000);
+    for (const sync::TableStatus &s : m_rig->engine.statuses())
+        QVERIFY(s.objectName != QLatin1String("Product2"));
+    QVERIFY(scalar(QStringLiteral("SELECT count(*) FROM salesforce.product2")).toInt() > 0);
+    const QString product = m_control->create(QStringLiteral("Product2"), {{QStringLiteral("Name"), QStringLiteral("While removed")}});
+    QVERIFY(!product.isEmpty());
+    completed.clear();
+    m_rig->engine.addTables({QStringLiteral("Product2")});
+    QTRY_VERIFY_WITH_TIMEOUT(!completed.isEmpty(), 60000);
+    QVERIFY2(mirrorEqualsSimulator(QStringLiteral("Product2"), &why), qPrintable(why));
 }
 
 void TestSyncEngine::restartResumesWithoutRedoingWork()
