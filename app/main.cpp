@@ -2,6 +2,7 @@
 // (--headless, progress on stderr) or opens the main window. The engine's
 // start-up and shutdown belong to lifecycle::EngineController; this file only
 // wires it to a window or to the headless reporter.
+#include "commandline.h"
 #include "headlessreporter.h"
 #include "lifecycle/enginecontroller.h"
 #include "logging.h"
@@ -10,9 +11,7 @@
 
 #include <QApplication>
 #include <QGuiApplication>
-#include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QStandardPaths>
 #include <QIcon>
 #include <QLocale>
 #include <QTextStream>
@@ -32,15 +31,6 @@ bool wantsHeadless(int argc, char **argv)
             return true;
     }
     return false;
-}
-
-// Root's home is private, and as root the managed server runs as `postgres`,
-// so root keeps its data under /var/lib.
-QString defaultDataDir()
-{
-    if (::geteuid() == 0)
-        return QStringLiteral("/var/lib/tether");
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
 }
 
 QString tr(const char *text) { return QCoreApplication::translate("main", text); }
@@ -67,71 +57,15 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
         qSetMessagePattern(QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        tr("Mirrors a Salesforce org into PostgreSQL and writes back through a Postgres wire-protocol proxy."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption headlessOption(QStringLiteral("headless"), tr("Run the sync engine without a window."));
-    const QCommandLineOption demoOption(QStringLiteral("demo"),
-                                        tr("Demo mode: sync a local simulated Salesforce org (tether-sim) into a "
-                                           "managed local PostgreSQL cluster."));
-    const QCommandLineOption demoScaleOption(QStringLiteral("demo-scale"),
-                                             tr("Size of the demo org; 1 = 100,000 Accounts, 300,000 Contacts, "
-                                                "50,000 Opportunities and more (default 1)."),
-                                             tr("factor"), QStringLiteral("1"));
-    const QCommandLineOption dataDirOption(QStringLiteral("data-dir"),
-                                           tr("Directory for Tether's managed PostgreSQL cluster and demo org."),
-                                           tr("path"), defaultDataDir());
-    const QCommandLineOption databaseOption(QStringLiteral("database"),
-                                            tr("Sync into this PostgreSQL server (libpq connection string or URI) "
-                                               "instead of the managed local cluster."),
-                                            tr("conninfo"));
-    const QCommandLineOption schemaOption(QStringLiteral("schema"), tr("Schema for the mirrored tables (default salesforce)."),
-                                          tr("name"), QStringLiteral("salesforce"));
-    const QCommandLineOption objectsOption(QStringLiteral("objects"),
-                                           tr("Comma-separated Salesforce objects to sync (default: Account, Contact, "
-                                              "Lead, Opportunity, User, Product2 and every custom object)."),
-                                           tr("list"));
-    const QCommandLineOption loginOption(QStringLiteral("login-url"),
-                                         tr("Salesforce login host: production, sandbox, or your My Domain URL."),
-                                         tr("url"), QStringLiteral("production"));
-    const QCommandLineOption clientIdOption(QStringLiteral("client-id"), tr("Connected app consumer key."), tr("id"));
-    const QCommandLineOption clientSecretOption(
-        QStringLiteral("client-secret"),
-        tr("Connected app consumer secret (client credentials flow); also read from TETHER_SF_CLIENT_SECRET."),
-        tr("secret"));
-    const QCommandLineOption refreshTokenOption(
-        QStringLiteral("refresh-token-file"),
-        tr("File (mode 0600) holding a refresh token; also read from TETHER_SF_REFRESH_TOKEN."), tr("path"));
-    const QCommandLineOption rateOption(QStringLiteral("rate"),
-                                        tr("Salesforce API requests per second (default: saved setting, else 1 per 3 s)."),
-                                        tr("n"));
-    for (const QCommandLineOption *option :
-         {&headlessOption, &demoOption, &demoScaleOption, &dataDirOption, &databaseOption, &schemaOption,
-          &objectsOption, &loginOption, &clientIdOption, &clientSecretOption, &refreshTokenOption, &rateOption})
-        parser.addOption(*option);
-    parser.process(*app);
-
-    using tether::lifecycle::EngineController;
-    tether::lifecycle::EngineSettings settings;
-    settings.demo = parser.isSet(demoOption);
-    settings.demoScale = parser.value(demoScaleOption).toDouble();
-    settings.dataDir = parser.value(dataDirOption);
-    settings.database = parser.value(databaseOption);
-    settings.schema = parser.value(schemaOption);
-    if (parser.isSet(objectsOption))
-        settings.objects = parser.value(objectsOption).split(u',', Qt::SkipEmptyParts);
-    settings.loginHost = parser.value(loginOption);
-    settings.clientId = parser.value(clientIdOption);
-    settings.clientSecret = parser.isSet(clientSecretOption) ? parser.value(clientSecretOption)
-                                                             : qEnvironmentVariable("TETHER_SF_CLIENT_SECRET");
-    settings.requestsPerSecond = parser.value(rateOption).toDouble();
-    if (settings.demoScale <= 0) {
-        QTextStream(stderr) << tr("--demo-scale must be a positive number.") << Qt::endl;
+    QString invalid;
+    const CommandLine line = parseCommandLine(*app, &invalid);
+    if (!invalid.isEmpty()) {
+        QTextStream(stderr) << invalid << Qt::endl;
         return 2;
     }
-    const bool headless = parser.isSet(headlessOption);
+    using tether::lifecycle::EngineController;
+    const tether::lifecycle::EngineSettings &settings = line.settings;
+    const bool headless = line.headless;
     if (headless && !settings.hasOrg()) {
         QTextStream(stderr) << tr("Nothing to sync: no Salesforce org was given. Pass --client-id with --client-secret "
                                   "or a refresh token (see --help), or try --demo.")
@@ -141,7 +75,7 @@ int main(int argc, char **argv)
     std::unique_ptr<tether::lifecycle::LoginMethod> login;
     if (settings.hasOrg() && !settings.demo) {
         QString why;
-        login = tether::lifecycle::headlessLoginMethod(settings, parser.value(refreshTokenOption), &why);
+        login = tether::lifecycle::headlessLoginMethod(settings, line.refreshTokenFile, &why);
         if (!login) {
             QTextStream(stderr) << "tether: " << why << Qt::endl;
             return 1;
