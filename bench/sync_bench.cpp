@@ -195,8 +195,14 @@ int main(int argc, char **argv)
     const QString db3 = createDatabase(admin, cluster.connectionString(), QStringLiteral("bench_freshness"));
     HeadlessRun run3;
     startHeadless(run3, sim3.baseUrl(), db3, objects, 1.0 / 3.0);
-    waitFor([&] { return run3.sawLine("every table is backfilled") || run3.process.state() == QProcess::NotRunning; },
-            10 * 60 * 1000);
+    if (!waitFor([&] { return run3.sawLine("every table is backfilled") || run3.process.state() == QProcess::NotRunning; },
+                 10 * 60 * 1000)
+        || !run3.sawLine("every table is backfilled")) {
+        out << "3. freshness: the backfill of the 10 tables did not finish; tether said:\n"
+            << QString::fromUtf8(run3.log.right(3000)) << Qt::endl;
+        cluster.stop(&why);
+        return 1;
+    }
     store::PgConnection db3conn;
     db3conn.open(db3);
     QList<double> lags;

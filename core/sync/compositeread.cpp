@@ -50,6 +50,8 @@ salesforce::RequestId sendCompositeRead(salesforce::RestClient *client, const QL
                        .toJson(QJsonDocument::Compact);
     const qsizetype expected = gets.size();
     return client->send(request, category, [done = std::move(done), expected](const salesforce::ApiReply &http) {
+        if (http.error.kind == salesforce::SalesforceError::Kind::Cancelled)
+            return;
         CompositeReadReply reply;
         reply.http = http;
         if (http.ok()) {

@@ -34,6 +34,7 @@ struct CompositeReadReply
     bool ok() const { return http.ok() && json && json->ok(); }
 };
 
+// `done` is not called for a cancelled request (the engine is stopping).
 salesforce::RequestId sendCompositeRead(salesforce::RestClient *client, const QList<CompositeGet> &gets,
                                         salesforce::ApiCategory category,
                                         std::function<void(const CompositeReadReply &)> done);

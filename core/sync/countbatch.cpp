@@ -29,10 +29,8 @@ bool CountBatch::start(const QDateTime &now, std::function<void()> done)
     }
     sendCompositeRead(m_context.client, gets, salesforce::ApiCategory::Backfill,
                       [this, batch, done = std::move(done)](const CompositeReadReply &reply) {
-                          if (reply.http.error.kind != salesforce::SalesforceError::Kind::Cancelled) {
-                              onCounts(batch, reply);
-                              done();
-                          }
+                          onCounts(batch, reply);
+                          done();
                       });
     return true;
 }

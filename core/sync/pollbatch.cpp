@@ -81,10 +81,8 @@ bool PollBatch::start(const QDateTime &now, std::function<void()> done)
     }
     sendCompositeRead(m_context.client, gets, salesforce::ApiCategory::Poll,
                       [this, batch, done = std::move(done)](const CompositeReadReply &reply) {
-                          if (reply.http.error.kind != salesforce::SalesforceError::Kind::Cancelled) {
-                              onBatch(batch, reply);
-                              done();
-                          }
+                          onBatch(batch, reply);
+                          done();
                       });
     return true;
 }

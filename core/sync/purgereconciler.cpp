@@ -94,29 +94,37 @@ void PurgeReconciler::failed(TableTask &task, const salesforce::SalesforceError 
     m_events.apiFailed(task, error, sentence);
 }
 
+void PurgeReconciler::query(TableTask &task, const salesforce::ApiRequest &request, const QString &failure,
+                            std::function<void(TableTask &, const salesforce::ApiReply &)> handle, std::function<void()> done)
+{
+    TableTask *t = &task;
+    m_context.client->send(request, salesforce::ApiCategory::Poll,
+                           [this, t, failure, handle = std::move(handle), done = std::move(done)](const salesforce::ApiReply &reply) {
+                               if (reply.error.kind == salesforce::SalesforceError::Kind::Cancelled)
+                                   return;
+                               noteCall(*t);
+                               if (reply.ok())
+                                   handle(*t, reply);
+                               else
+                                   failed(*t, reply.error, failure.arg(t->objectName, reply.error.toString()));
+                               done();
+                           });
+}
+
 void PurgeReconciler::count(TableTask &task, std::function<void()> done)
 {
     // Cheap check first: one COUNT() call; only a mismatch costs an Id scan.
     salesforce::ApiRequest request;
     request.path = QStringLiteral("query");
     request.query << qMakePair(QStringLiteral("q"), QStringLiteral("SELECT COUNT() FROM %1").arg(task.objectName));
-    TableTask *t = &task;
-    m_context.client->send(request, salesforce::ApiCategory::Poll, [this, t, done = std::move(done)](const salesforce::ApiReply &reply) {
-        if (reply.error.kind == salesforce::SalesforceError::Kind::Cancelled)
-            return;
-        TableTask &task = *t;
-        noteCall(task);
-        if (!reply.ok()) {
-            failed(task, reply.error, tr("Checking %1 for purged records failed: %2").arg(task.objectName, reply.error.toString()));
-            return done();
-        }
+    query(task, request, tr("Checking %1 for purged records failed: %2"), [this](TableTask &task, const salesforce::ApiReply &reply) {
         task.purge.remoteCount = reply.json().object().value(QLatin1String("totalSize")).toInteger();
         const store::PgResult local = m_context.store->connection().exec(
             QStringLiteral("SELECT count(*) FROM %1").arg(task.schema.qualifiedName()));
         if (!local.ok()) {
             reset(task, 60000);
             m_events.databaseFailed(task, local.error(), tr("Counting %1 in PostgreSQL failed: %2").arg(task.objectName, local.error().toString()));
-            return done();
+            return;
         }
         if (local.toInt64(0, 0) == task.purge.remoteCount) {
             reset(task, m_context.config.reconcileIntervalMs);
@@ -127,8 +135,7 @@ void PurgeReconciler::count(TableTask &task, std::function<void()> done)
             task.purge.nextUrl.clear();
             task.purge.startedAt = serverTime(reply).addSecs(-m_context.config.pollOverlapSeconds);
         }
-        done();
-    });
+    }, std::move(done));
 }
 
 void PurgeReconciler::restIdPage(TableTask &task, std::function<void()> done)
@@ -142,16 +149,7 @@ void PurgeReconciler::restIdPage(TableTask &task, std::function<void()> done)
         request.query << qMakePair(QStringLiteral("q"), QStringLiteral("SELECT Id FROM %1 ORDER BY Id").arg(task.objectName));
     }
     request.headers << qMakePair(QByteArray("Sforce-Query-Options"), QByteArray("batchSize=2000"));
-    TableTask *t = &task;
-    m_context.client->send(request, salesforce::ApiCategory::Poll, [this, t, done = std::move(done)](const salesforce::ApiReply &reply) {
-        if (reply.error.kind == salesforce::SalesforceError::Kind::Cancelled)
-            return;
-        TableTask &task = *t;
-        noteCall(task);
-        if (!reply.ok()) {
-            failed(task, reply.error, tr("Scanning %1 for purged records failed: %2").arg(task.objectName, reply.error.toString()));
-            return done();
-        }
+    query(task, request, tr("Scanning %1 for purged records failed: %2"), [this](TableTask &task, const salesforce::ApiReply &reply) {
         const RawJson json(reply.body);
         if (const RawJson::Value *records = json.ok() ? json.root().member("records") : nullptr) {
             for (const RawJson::Value &record : records->elements) {
@@ -163,8 +161,7 @@ void PurgeReconciler::restIdPage(TableTask &task, std::function<void()> done)
         task.purge.nextUrl = next && !next->isNull() ? json.string(*next) : QString();
         if (task.purge.nextUrl.isEmpty())
             finish(task);
-        done();
-    });
+    }, std::move(done));
 }
 
 void PurgeReconciler::bulkIdStep(TableTask &task, std::function<void()> done)

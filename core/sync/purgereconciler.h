@@ -18,6 +18,10 @@ public:
     void reconcileNow(); // every table, at the next chance
 
 private:
+    // Sends one reconciliation request: counted as a call; a failure ends
+    // this round with `failure` (%1 object, %2 the error); an answer goes to `handle`.
+    void query(TableTask &task, const salesforce::ApiRequest &request, const QString &failure,
+               std::function<void(TableTask &, const salesforce::ApiReply &)> handle, std::function<void()> done);
     void count(TableTask &task, std::function<void()> done);
     void restIdPage(TableTask &task, std::function<void()> done);
     void bulkIdStep(TableTask &task, std::function<void()> done);

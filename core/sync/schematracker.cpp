@@ -51,10 +51,8 @@ bool SchemaTracker::start(const QDateTime &now, std::function<void()> done)
     }
     sendCompositeRead(m_context.client, gets, salesforce::ApiCategory::Schema,
                       [this, batch, done = std::move(done)](const CompositeReadReply &reply) {
-                          if (reply.http.error.kind != salesforce::SalesforceError::Kind::Cancelled) {
-                              onDescribes(batch, reply);
-                              done();
-                          }
+                          onDescribes(batch, reply);
+                          done();
                       });
     return true;
 }
