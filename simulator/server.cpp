@@ -733,6 +733,8 @@ Reply SimServer::faultReply(const QString &kind) const
                           QStringLiteral("An unexpected error occurred. Please include this ErrorId if you contact support: 1417350389-48120 (-1175305471)"));
     if (kind == QLatin1String("unable_to_lock_row"))
         return errorReply(400, "UNABLE_TO_LOCK_ROW", QStringLiteral("unable to obtain exclusive access to this record or 1 records"));
+    if (kind == QLatin1String("not_found")) // e.g. Bulk results past their 7 days
+        return errorReply(404, "NOT_FOUND", QStringLiteral("The requested resource does not exist"));
     return errorReply(503, "SERVER_UNAVAILABLE", QStringLiteral("Server Unavailable"));
 }
 
@@ -830,7 +832,8 @@ Reply SimServer::handleControl(const QHttpServerRequest &request, const QString 
         if (method == "POST") {
             static const QStringList kinds = {QStringLiteral("latency"), QStringLiteral("http500"), QStringLiteral("http503"),
                                               QStringLiteral("unable_to_lock_row"), QStringLiteral("drop"),
-                                              QStringLiteral("invalidate_session"), QStringLiteral("quota_exhausted")};
+                                              QStringLiteral("invalidate_session"), QStringLiteral("quota_exhausted"),
+                                              QStringLiteral("not_found")};
             Fault f;
             f.id = m_nextFaultId++;
             f.pattern = body.value(QStringLiteral("pattern")).toString(QStringLiteral("*"));

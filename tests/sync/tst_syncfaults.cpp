@@ -36,6 +36,7 @@ private slots:
     void failingObjectDoesNotStarveOthers();
     void failedMigrationIsRetried();
     void stopCancelsALongStatement();
+    void expiredBulkJobStartsOverWithinProgress();
 
 private:
     sync::SyncConfig config(const QString &database, const QStringList &objects) const;
@@ -579,6 +580,37 @@ void TestSyncFaults::stopCancelsALongStatement()
     QCOMPARE(m_admin.exec(sleeping).value(0, 0), QStringLiteral("0"));
     QCOMPARE(scalar(QStringLiteral("SELECT coalesce(last_error, '') FROM tether.sync_state WHERE object_name = 'Contact'")), QString());
     QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE lastname = 'Sleepy'")), QStringLiteral("0"));
+}
+
+void TestSyncFaults::expiredBulkJobStartsOverWithinProgress()
+{
+    // The results of the Bulk job behind Invoice__c's backfill vanish half
+    // way (as after their 7 days): a new job reads everything again. Progress
+    // starts over with it and never shows more than all the rows.
+    QVERIFY(prepare(QStringLiteral("faults_expired_job"), {QStringLiteral("Invoice__c")}));
+    QVERIFY(m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("/services/data/*")},
+                                 {QStringLiteral("kind"), QStringLiteral("latency")},
+                                 {QStringLiteral("latencyMs"), 100},
+                                 {QStringLiteral("count"), -1}}) > 0);
+    const qint64 jobsBefore = m_control->stats().value(QLatin1String("bulkJobs")).toInteger();
+    startEngine();
+    QTRY_VERIFY_WITH_TIMEOUT(scalar(QStringLiteral("SELECT pages_applied FROM tether.sync_state WHERE object_name = 'Invoice__c'")).toInt() >= 3,
+                             60000);
+    QVERIFY(m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("/services/data/*/jobs/query/*/results")},
+                                 {QStringLiteral("kind"), QStringLiteral("not_found")},
+                                 {QStringLiteral("count"), 1}}) > 0);
+    QVERIFY(waitCaughtUp());
+    QCOMPARE(m_control->stats().value(QLatin1String("bulkJobs")).toInteger(), jobsBefore + 2);
+    for (const QList<QVariant> &args : *m_statuses) {
+        const auto status = args.at(0).value<sync::TableStatus>();
+        QVERIFY2(status.rowsTotal < 0 || status.rowsDone <= status.rowsTotal,
+                 qPrintable(QStringLiteral("%1 of %2").arg(status.rowsDone).arg(status.rowsTotal)));
+    }
+    QCOMPARE(scalar(QStringLiteral("SELECT rows_done <= rows_total FROM tether.sync_state WHERE object_name = 'Invoice__c'")),
+             QStringLiteral("t"));
+    QVERIFY(m_control->clearFaults());
+    QString why;
+    QVERIFY2(waitEqual(QStringLiteral("Invoice__c"), &why), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestSyncFaults)
