@@ -6,6 +6,9 @@ namespace tether::proxy {
 
 void ProtocolTracker::requestSent(char type, Origin origin)
 {
+    // During COPY FROM STDIN the server ignores Sync and Flush.
+    if (m_copy == Copy::In && (type == 'S' || type == 'H'))
+        return;
     switch (type) {
     case 'P': m_pending.push_back({Expected::ParseComplete, origin}); break;
     case 'B': m_pending.push_back({Expected::BindComplete, origin}); break;
@@ -85,7 +88,18 @@ Origin ProtocolTracker::responseReceived(char type, QByteArrayView body)
         if (!inCycle)
             mismatch(type);
         return origin;
-    case 'G': m_copy = Copy::In; return origin;
+    case 'G':
+        m_copy = Copy::In;
+        // A client using the extended protocol has usually sent its Sync
+        // right behind the Execute, before it knew a COPY would start; the
+        // server reads that Sync in copy mode and ignores it (libpq sends
+        // another after CopyDone).
+        if (!m_pending.empty() && front == Expected::ExecuteResult) {
+            auto next = m_pending.begin() + 1;
+            while (next != m_pending.end() && next->expected == Expected::ReadyForQuery)
+                next = m_pending.erase(next);
+        }
+        return origin;
     case 'H': m_copy = Copy::Out; return origin;
     case 'W': m_copy = Copy::Both; return origin;
     case 'd': return origin; // CopyData from the server

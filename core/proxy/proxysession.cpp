@@ -376,7 +376,7 @@ void ProxySession::flushToClient()
 
 void ProxySession::releaseHeldMessage()
 {
-    replaceHeldMessage(m_held);
+    replaceHeldMessage(std::exchange(m_held, {}));
 }
 
 void ProxySession::replaceHeldMessage(const QByteArray &messages)
