@@ -58,8 +58,10 @@ bool ProxyServer::start(QString *error)
         return false;
     }
     m_settings.listenDescription = listenDescription();
-    qCInfo(lcProxy).noquote() << "listening on" << listenDescription() << (haveTls ? "with TLS" : "")
-                              << "relaying to" << QStringLiteral("%1:%2").arg(m_config.upstreamHost).arg(m_config.upstreamPort);
+    qCInfo(lcProxy).noquote() << QStringLiteral("listening on %1%2, relaying to %3:%4")
+                                     .arg(listenDescription(), haveTls ? QStringLiteral(" with TLS") : QString(),
+                                          m_config.upstreamHost)
+                                     .arg(m_config.upstreamPort);
     return true;
 }
 
