@@ -123,7 +123,11 @@ ProxyCounts ProxyServer::counts() const
 void ProxyServer::incomingConnection(qintptr socketDescriptor)
 {
     QTcpSocket *socket = m_settings.tlsAvailable ? new QSslSocket : new QTcpSocket;
-    if (!socket->setSocketDescriptor(socketDescriptor)) {
+    // Plain TCP goes unbuffered, straight to the kernel (see ProxySession);
+    // QSslSocket needs its own buffering for TLS records.
+    const QIODevice::OpenMode mode = m_settings.tlsAvailable ? QIODevice::ReadWrite
+                                                             : QIODevice::ReadWrite | QIODevice::Unbuffered;
+    if (!socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState, mode)) {
         qCWarning(lcProxy).noquote() << "could not take an incoming connection:" << socket->errorString();
         delete socket;
         return;

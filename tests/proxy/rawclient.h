@@ -84,6 +84,9 @@ public:
     // `count` ReadyForQuery messages for a pipeline with several Syncs.
     bool readUntil(char type, Transcript *transcript, int count = 1, int timeoutMs = 60000);
     bool isClosed();
+    // Bounds what the socket reads ahead, so a test can stop reading and
+    // have TCP push back.
+    void setReadBufferSize(qint64 bytes) { m_socket.setReadBufferSize(bytes); }
     QString lastError() const { return m_error; }
     Transcript *recordSentTo = nullptr; // frontend message types are noted here
 

@@ -71,6 +71,7 @@ private slots:
     void cancelRequestCancelsRunningQuery();
     void protocolViolations_data();
     void protocolViolations();
+    void slowReaderHoldsBackTheServer();
     void clientVanishesMidMessage();
     void clientVanishesMidCopy();
     void countsFollowConnections();
@@ -339,6 +340,45 @@ void TestRelay::protocolViolations()
     QVERIFY2(openRaw(newcomer, m_proxied, &why), qPrintable(why));
     newcomer.query("SELECT 'newcomer fine'");
     QVERIFY(newcomer.readUntil('Z', &transcript));
+}
+
+qint64 residentBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
+}
+
+// A client that stops reading a 200 MB COPY: the proxy stops reading the
+// server, so the server waits in ClientWrite and the proxy's memory stays
+// small; once the client reads again every byte arrives.
+void TestRelay::slowReaderHoldsBackTheServer()
+{
+    QString why;
+    RawClient slow;
+    slow.setReadBufferSize(64 * 1024);
+    QVERIFY2(openRaw(slow, m_proxied, &why), qPrintable(why));
+    Transcript transcript;
+    slow.query("SET application_name = 'slow_reader'");
+    QVERIFY(slow.readUntil('Z', &transcript));
+    const qint64 before = residentBytes();
+    QVERIFY(before > 0);
+    slow.query("COPY (SELECT repeat('x', 1000) FROM generate_series(1, 200000)) TO STDOUT");
+    QTRY_COMPARE_WITH_TIMEOUT(m_admin.exec(QStringLiteral("SELECT wait_event FROM pg_stat_activity "
+                                                          "WHERE application_name = 'slow_reader'")).value(0, 0),
+                              QStringLiteral("ClientWrite"), 30000);
+    const qint64 grown = residentBytes() - before;
+    qInfo() << "memory grew by" << grown / 1024 << "kB while the server waited";
+    QVERIFY2(grown < 32 * 1024 * 1024, qPrintable(QString::number(grown)));
+
+    Transcript copy;
+    QVERIFY2(slow.readUntil('Z', &copy), qPrintable(slow.lastError()));
+    QVERIFY2(copy.text().startsWith(QStringLiteral("H d*200000 c C(COPY 200000)")), qPrintable(copy.text()));
 }
 
 void TestRelay::clientVanishesMidMessage()
