@@ -1,0 +1,48 @@
+// ProxyService: runs the write-through proxy (a ProxyServer and its sessions)
+// on a worker thread of its own, like SyncService does for the sync engine.
+// The server is created inside the thread so its sockets belong to it;
+// stop() closes every session, quits the thread and joins it.
+#pragma once
+
+#include "proxy/proxyconfig.h"
+#include "proxy/proxyserver.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace tether::proxy {
+
+class ProxyService : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ProxyService(ProxyConfig config, QObject *parent = nullptr);
+    ~ProxyService() override; // stops and joins the worker
+
+    bool isRunning() const { return m_thread.isRunning(); }
+    const ProxyConfig &config() const { return m_config; }
+    // Thread-safe; for the dashboard.
+    ProxyCounts counts() const { return ProxyCounts{m_counts.open.load(), m_counts.total.load()}; }
+
+public slots:
+    // Listens in the worker thread; emits listening() or failed().
+    void start();
+    // Closes the listening socket and every client connection, joins the
+    // worker thread. Emits stopped().
+    void stop();
+
+signals:
+    // Ready: clients may connect to host:port (port is the real one when 0 was asked).
+    void listening(const QString &host, quint16 port);
+    // The proxy could not start; the sentence says why and what to do.
+    void failed(const QString &sentence);
+    void stopped();
+
+private:
+    ProxyConfig m_config;
+    LiveCounts m_counts;
+    QThread m_thread;
+    QObject *m_context = nullptr; // lives in m_thread; parent of the server
+};
+
+} // namespace tether::proxy

@@ -1,0 +1,490 @@
+#include "proxy/proxysession.h"
+
+#include "logging.h"
+#include "proxy/wire.h"
+
+#include <QSslSocket>
+#include <QTcpSocket>
+
+namespace tether::proxy {
+
+namespace {
+
+// Stop reading one side while the other side has this much waiting to be
+// written; read in chunks of this size. Sized so a fast client and server
+// stream at full speed while a slow one holds at most a few MB per session.
+constexpr qint64 HighWaterMark = 1024 * 1024;
+constexpr qint64 ReadChunk = 256 * 1024;
+// PostgreSQL's authentication_timeout is 60 s; a client that has not even
+// sent its startup packet by then is gone.
+constexpr int StartupTimeoutMs = 60 * 1000;
+// A peer that stops reading must not keep a closing session alive.
+constexpr int CloseTimeoutMs = 10 * 1000;
+
+void tuneSocket(QTcpSocket *socket)
+{
+    // Replies are small and latency-bound: never wait for Nagle.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+    // Bounded read buffers: when we stop reading, TCP pushes back on the peer.
+    socket->setReadBufferSize(ReadChunk);
+}
+
+} // namespace
+
+ProxySession::ProxySession(QTcpSocket *client, SessionSettings settings, CancelKeys *cancelKeys,
+                           QObject *parent)
+    : QObject(parent), m_client(client), m_settings(std::move(settings)), m_cancelKeys(cancelKeys)
+{
+    m_client->setParent(this);
+    m_clientAddress = QStringLiteral("%1:%2").arg(m_client->peerAddress().toString()).arg(m_client->peerPort());
+    m_deadline.setSingleShot(true);
+}
+
+ProxySession::~ProxySession()
+{
+    if (m_proxyKey.processId != 0)
+        m_cancelKeys->release(m_proxyKey.processId);
+}
+
+void ProxySession::start()
+{
+    tuneSocket(m_client);
+    connect(m_client, &QIODevice::readyRead, this, &ProxySession::onClientReadable);
+    connect(m_client, &QIODevice::bytesWritten, this, [this] {
+        if (m_client->bytesToWrite() < HighWaterMark / 4)
+            onServerReadable(); // the client drained: read the server again
+    });
+    connect(m_client, &QAbstractSocket::disconnected, this, &ProxySession::onClientDisconnected);
+    connect(m_client, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        qCDebug(lcProxy) << m_clientAddress << "client socket:" << error << m_client->errorString();
+        if (m_client->state() == QAbstractSocket::UnconnectedState)
+            onClientDisconnected();
+    });
+    if (auto *tls = qobject_cast<QSslSocket *>(m_client)) {
+        connect(tls, &QSslSocket::encrypted, this, [this] {
+            qCDebug(lcProxy) << m_clientAddress << "TLS established";
+            if (m_phase != Phase::TlsHandshake)
+                return;
+            m_phase = Phase::AwaitingStartup;
+            onClientReadable();
+        });
+    }
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        qCInfo(lcProxy) << m_clientAddress << (m_phase == Phase::Closing ? "did not close in time" : "sent no startup packet in time");
+        m_client->abort();
+        if (m_server)
+            m_server->abort();
+        finishIfClosed();
+    });
+    m_deadline.start(StartupTimeoutMs);
+    m_fromClient.expectStartupPacket();
+    onClientReadable();
+}
+
+void ProxySession::abort()
+{
+    m_phase = Phase::Closing;
+    m_client->abort();
+    if (m_server)
+        m_server->abort();
+    finishIfClosed();
+}
+
+// ---- client to server ----------------------------------------------------
+
+bool ProxySession::mayReadClient() const
+{
+    switch (m_phase) {
+    case Phase::AwaitingStartup:
+        return true;
+    case Phase::Relaying:
+        return !m_holding && m_server->bytesToWrite() < HighWaterMark;
+    case Phase::TlsHandshake: // nothing may be read until TLS is up
+    case Phase::Connecting:   // the startup packet waits for the server
+    case Phase::Closing:
+        return false;
+    }
+    return false;
+}
+
+void ProxySession::onClientReadable()
+{
+    // Messages already buffered (after a pause) go first.
+    processClient();
+    while (mayReadClient()) {
+        const qint64 got = m_fromClient.appendFrom(m_client, ReadChunk);
+        // An unbuffered socket that reads the end of the stream just turns
+        // unconnected, without a disconnected() signal.
+        if (got < 0 || m_client->state() == QAbstractSocket::UnconnectedState) {
+            onClientDisconnected();
+            return;
+        }
+        if (got == 0)
+            break;
+        processClient();
+        flushToServer(); // so the high-water check sees what this chunk added
+        if (got < ReadChunk)
+            break; // drained; readyRead comes again with more
+    }
+    flushToServer();
+}
+
+void ProxySession::processClient()
+{
+    MessagePiece piece;
+    while (m_phase == Phase::AwaitingStartup || (m_phase == Phase::Relaying && !m_holding)) {
+        const MessageReader::Status status = m_fromClient.next(&piece);
+        if (status == MessageReader::Status::NeedMore)
+            return;
+        if (status == MessageReader::Status::Invalid) {
+            qCInfo(lcProxy).noquote() << m_clientAddress << "protocol violation:" << m_fromClient.error();
+            refuse(wire::ProtocolViolation, m_fromClient.error());
+            return;
+        }
+        if (m_phase == Phase::AwaitingStartup) {
+            if (!handleStartupPacket(piece))
+                return;
+            continue;
+        }
+        if (piece.first) {
+            if (m_clientFilter && piece.isWhole() && !m_clientFilter(piece.type, piece.bytes)) {
+                m_holding = true;
+                m_held = piece.bytes.toByteArray();
+                return;
+            }
+            m_tracker.requestSent(piece.type, Origin::Client);
+        }
+        m_toServer.append(piece.bytes.data(), piece.bytes.size());
+    }
+}
+
+bool ProxySession::handleStartupPacket(const MessagePiece &piece)
+{
+    wire::BodyReader body(piece.body());
+    const qint32 code = body.int32();
+    auto *tls = qobject_cast<QSslSocket *>(m_client);
+    const bool encrypted = tls && tls->isEncrypted();
+
+    if (code == wire::SslRequestCode) {
+        if (encrypted) {
+            refuse(wire::ProtocolViolation, tr("The client asked for TLS twice."));
+            return false;
+        }
+        if (!m_settings.tlsAvailable) {
+            m_client->write("N", 1);
+            m_client->flush();
+            m_fromClient.expectStartupPacket();
+            return true;
+        }
+        // Bytes sent after SSLRequest but before the handshake would be read
+        // as if they had come over TLS (CVE-2021-23214); refuse them.
+        if (m_fromClient.bufferedBytes() > 0 || m_client->bytesAvailable() > 0) {
+            refuse(wire::ProtocolViolation, tr("The client sent data before TLS was negotiated."));
+            return false;
+        }
+        m_phase = Phase::TlsHandshake;
+        m_client->write("S", 1);
+        m_client->flush();
+        m_fromClient.expectStartupPacket();
+        tls->startServerEncryption();
+        return false;
+    }
+    if (code == wire::GssEncRequestCode) {
+        m_client->write("N", 1);
+        m_client->flush();
+        m_fromClient.expectStartupPacket();
+        return true;
+    }
+    if (code == wire::CancelRequestCode) {
+        const qint32 processId = body.int32();
+        const QByteArrayView secret = body.rest();
+        forwardCancel(processId, secret);
+        // PostgreSQL answers a cancel request by closing the connection.
+        closeBoth();
+        return false;
+    }
+    if ((code >> 16) != 3) {
+        refuse(wire::FeatureNotSupported,
+               tr("Unsupported frontend protocol %1.%2: Tether's proxy speaks protocol 3.").arg(code >> 16).arg(code & 0xFFFF));
+        return false;
+    }
+    if (m_settings.tlsRequired && !encrypted) {
+        refuse(wire::InvalidAuthorization,
+               tr("Tether's proxy on %1 accepts only encrypted connections.").arg(m_settings.listenDescription),
+               tr("Connect with sslmode=require."));
+        return false;
+    }
+    if (m_fromClient.bufferedBytes() > 0) {
+        // Nothing may follow the startup packet before the server answered it.
+        refuse(wire::ProtocolViolation, tr("The client sent data before authentication was complete."));
+        return false;
+    }
+    m_startupPacket = piece.bytes.toByteArray();
+    m_phase = Phase::Connecting;
+    m_server = new QTcpSocket(this);
+    connect(m_server, &QAbstractSocket::connected, this, &ProxySession::onServerConnected);
+    connect(m_server, &QIODevice::readyRead, this, &ProxySession::onServerReadable);
+    connect(m_server, &QIODevice::bytesWritten, this, [this] {
+        if (m_server->bytesToWrite() < HighWaterMark / 4)
+            onClientReadable(); // the server drained: read the client again
+    });
+    connect(m_server, &QAbstractSocket::disconnected, this, &ProxySession::onServerDisconnected);
+    connect(m_server, &QAbstractSocket::errorOccurred, this, &ProxySession::onServerError);
+    // Unbuffered: reads and writes go straight to the kernel socket instead
+    // of through Qt's buffers, one copy and one event-loop pass fewer per message.
+    m_server->connectToHost(m_settings.upstreamHost, m_settings.upstreamPort,
+                            QIODevice::ReadWrite | QIODevice::Unbuffered);
+    return false;
+}
+
+void ProxySession::forwardCancel(qint32 processId, QByteArrayView secret)
+{
+    const std::optional<CancelKey> serverKey = m_cancelKeys->serverKeyFor(processId, secret);
+    if (!serverKey) {
+        // As PostgreSQL does: an unknown key is ignored without a word.
+        qCInfo(lcProxy) << m_clientAddress << "cancel request with an unknown key ignored";
+        return;
+    }
+    // The cancel travels on a connection of its own that outlives this
+    // session (whose client hangs up right away); it goes with the server.
+    auto *socket = new QTcpSocket(parent());
+    const QByteArray request = wire::cancelRequest(serverKey->processId, serverKey->secret);
+    connect(socket, &QAbstractSocket::connected, socket, [socket, request] {
+        socket->write(request);
+        socket->disconnectFromHost();
+    });
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    connect(socket, &QAbstractSocket::errorOccurred, socket, [socket](QAbstractSocket::SocketError) {
+        if (socket->state() == QAbstractSocket::UnconnectedState)
+            socket->deleteLater();
+    });
+    QTimer::singleShot(CloseTimeoutMs, socket, &QObject::deleteLater);
+    socket->connectToHost(m_settings.upstreamHost, m_settings.upstreamPort);
+    qCDebug(lcProxy) << m_clientAddress << "cancel request forwarded for server process" << serverKey->processId;
+}
+
+void ProxySession::onServerConnected()
+{
+    tuneSocket(m_server);
+    m_deadline.stop(); // from here the server's authentication_timeout applies
+    m_phase = Phase::Relaying;
+    m_toServer.prepend(m_startupPacket);
+    m_startupPacket.clear();
+    qCDebug(lcProxy) << m_clientAddress << "connected to the server";
+    onClientReadable();
+}
+
+void ProxySession::onServerError(QAbstractSocket::SocketError error)
+{
+    if (m_phase == Phase::Connecting) {
+        qCWarning(lcProxy).noquote() << m_clientAddress << "cannot reach PostgreSQL:" << m_server->errorString();
+        refuse(wire::ConnectionFailure,
+               tr("Tether's proxy could not reach PostgreSQL at %1:%2: %3.")
+                   .arg(m_settings.upstreamHost).arg(m_settings.upstreamPort).arg(m_server->errorString()),
+               tr("Check that the database is running."));
+        return;
+    }
+    qCDebug(lcProxy) << m_clientAddress << "server socket:" << error << m_server->errorString();
+    if (m_server->state() == QAbstractSocket::UnconnectedState)
+        onServerDisconnected();
+}
+
+void ProxySession::flushToServer()
+{
+    if (m_toServer.isEmpty() || !m_server || m_server->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_server->write(m_toServer);
+    m_toServer.clear();
+    m_server->flush();
+}
+
+// ---- server to client ----------------------------------------------------
+
+bool ProxySession::mayReadServer() const
+{
+    return m_server && (m_phase == Phase::Relaying) && m_client->bytesToWrite() < HighWaterMark;
+}
+
+void ProxySession::onServerReadable()
+{
+    while (mayReadServer()) {
+        const qint64 got = m_fromServer.appendFrom(m_server, ReadChunk);
+        if (got < 0 || m_server->state() == QAbstractSocket::UnconnectedState) {
+            onServerDisconnected();
+            return;
+        }
+        if (got == 0)
+            break;
+        processServer();
+        flushToClient(); // so the high-water check sees what this chunk added
+        if (m_phase != Phase::Relaying || got < ReadChunk)
+            break;
+    }
+    flushToClient();
+    flushToServer(); // own queries sent from response handlers
+}
+
+void ProxySession::processServer()
+{
+    MessagePiece piece;
+    for (;;) {
+        const MessageReader::Status status = m_fromServer.next(&piece);
+        if (status == MessageReader::Status::NeedMore)
+            return;
+        if (status == MessageReader::Status::Invalid) {
+            qCWarning(lcProxy).noquote() << m_clientAddress << "unreadable server message:" << m_fromServer.error();
+            refuse(wire::ProtocolViolation,
+                   tr("PostgreSQL sent a message Tether's proxy cannot read: %1").arg(m_fromServer.error()));
+            return;
+        }
+        if (piece.first) {
+            m_serverMessageOrigin = m_tracker.responseReceived(piece.type, piece.isWhole() ? piece.body() : QByteArrayView());
+            if (piece.type == 'K' && piece.isWhole()) {
+                // Hand the client a key of our own; keep the server's.
+                wire::BodyReader body(piece.body());
+                CancelKey serverKey;
+                serverKey.processId = body.int32();
+                serverKey.secret = body.rest().toByteArray();
+                if (m_proxyKey.processId != 0)
+                    m_cancelKeys->release(m_proxyKey.processId);
+                m_proxyKey = m_cancelKeys->issue(serverKey);
+                m_toClient.append(wire::backendKeyData(m_proxyKey.processId, m_proxyKey.secret));
+                continue;
+            }
+        }
+        if (m_serverMessageOrigin == Origin::Proxy)
+            deliverOwnResponse(piece);
+        else
+            m_toClient.append(piece.bytes.data(), piece.bytes.size());
+    }
+}
+
+void ProxySession::deliverOwnResponse(const MessagePiece &piece)
+{
+    if (!piece.isWhole()) {
+        m_ownMessage.append(piece.bytes.data(), piece.bytes.size());
+        if (!piece.last)
+            return;
+    }
+    const QByteArray whole = piece.isWhole() ? piece.bytes.toByteArray() : std::exchange(m_ownMessage, {});
+    const char type = whole.at(0);
+    if (m_ownHandlers.empty())
+        return;
+    const OwnResponseHandler handler = m_ownHandlers.front();
+    if (type == 'Z')
+        m_ownHandlers.pop_front();
+    if (handler)
+        handler(type, QByteArrayView(whole).sliced(5));
+}
+
+void ProxySession::flushToClient()
+{
+    if (m_toClient.isEmpty() || m_client->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_client->write(m_toClient);
+    m_toClient.clear();
+    m_client->flush();
+}
+
+// ---- holding and own queries ---------------------------------------------
+
+void ProxySession::releaseHeldMessage()
+{
+    replaceHeldMessage(std::exchange(m_held, {}));
+}
+
+void ProxySession::replaceHeldMessage(const QByteArray &messages)
+{
+    if (!m_holding)
+        return;
+    m_holding = false;
+    m_held.clear();
+    // Track what is actually sent, message by message.
+    MessageReader reader(Peer::Frontend);
+    reader.append(messages);
+    MessagePiece piece;
+    while (reader.next(&piece) == MessageReader::Status::Piece) {
+        if (piece.first)
+            m_tracker.requestSent(piece.type, Origin::Client);
+    }
+    m_toServer.append(messages);
+    onClientReadable();
+}
+
+void ProxySession::sendOwnQuery(const QByteArray &sql, OwnResponseHandler onMessage)
+{
+    m_tracker.requestSent('Q', Origin::Proxy);
+    m_ownHandlers.push_back(std::move(onMessage));
+    m_toServer.append(wire::query(sql));
+    flushToServer();
+}
+
+// ---- closing -------------------------------------------------------------
+
+void ProxySession::refuse(const char *sqlState, const QString &sentence, const QString &hint)
+{
+    wire::ErrorFields error;
+    error.sqlState = sqlState;
+    error.message = sentence;
+    error.hint = hint;
+    m_toClient.append(wire::errorResponse(error));
+    flushToClient();
+    closeBoth();
+}
+
+void ProxySession::closeBoth()
+{
+    if (m_phase != Phase::Closing) {
+        m_phase = Phase::Closing;
+        m_deadline.start(CloseTimeoutMs);
+        flushToClient();
+        flushToServer();
+        // Each socket closes once what is queued for it has been written.
+        m_client->disconnectFromHost();
+        if (m_server)
+            m_server->disconnectFromHost();
+    }
+    finishIfClosed();
+}
+
+void ProxySession::onClientDisconnected()
+{
+    qCDebug(lcProxy) << m_clientAddress << "client closed the connection";
+    // Whatever the client sent before it left still goes to the server
+    // (a Terminate, the end of a COPY); then the server connection closes,
+    // which rolls back an open transaction.
+    if (m_server && m_phase == Phase::Relaying) {
+        if (m_client->bytesAvailable() > 0)
+            m_fromClient.appendFrom(m_client, m_client->bytesAvailable());
+        processClient();
+        flushToServer();
+    }
+    closeBoth();
+}
+
+void ProxySession::onServerDisconnected()
+{
+    qCDebug(lcProxy) << m_clientAddress << "server closed the connection";
+    // The server's last words (a FATAL error) reach the client first.
+    if (m_phase == Phase::Relaying) {
+        if (m_server->bytesAvailable() > 0)
+            m_fromServer.appendFrom(m_server, m_server->bytesAvailable());
+        processServer();
+        flushToClient();
+    }
+    closeBoth();
+}
+
+void ProxySession::finishIfClosed()
+{
+    if (m_finished || m_client->state() != QAbstractSocket::UnconnectedState)
+        return;
+    if (m_server && m_server->state() != QAbstractSocket::UnconnectedState)
+        return;
+    m_finished = true;
+    m_deadline.stop();
+    emit finished();
+}
+
+} // namespace tether::proxy

@@ -1,0 +1,142 @@
+#include "proxy/wire.h"
+
+#include <QtEndian>
+
+namespace tether::proxy::wire {
+
+namespace {
+
+void appendInt32(QByteArray &out, qint32 value)
+{
+    char bytes[4];
+    qToBigEndian(value, bytes);
+    out.append(bytes, 4);
+}
+
+// Writes the length field (which counts itself) into a message whose type
+// byte, if any, is at offset 0.
+QByteArray finish(QByteArray message, bool typed)
+{
+    const qsizetype at = typed ? 1 : 0;
+    qToBigEndian(qint32(message.size() - at), message.data() + at);
+    return message;
+}
+
+void appendField(QByteArray &out, char code, const QByteArray &value)
+{
+    if (value.isEmpty())
+        return;
+    out.append(code);
+    // A NUL would end the field early on the client's side.
+    QByteArray clean = value;
+    clean.replace('\0', ' ');
+    out.append(clean);
+    out.append('\0');
+}
+
+} // namespace
+
+QByteArray errorResponse(const ErrorFields &fields)
+{
+    QByteArray out("E\0\0\0\0", 5);
+    appendField(out, 'S', fields.severity);
+    appendField(out, 'V', fields.severity); // not localized, read by drivers since 9.6
+    appendField(out, 'C', fields.sqlState);
+    appendField(out, 'M', fields.message.toUtf8());
+    appendField(out, 'D', fields.detail.toUtf8());
+    appendField(out, 'H', fields.hint.toUtf8());
+    out.append('\0');
+    return finish(std::move(out), true);
+}
+
+QByteArray backendKeyData(qint32 processId, QByteArrayView secret)
+{
+    QByteArray out("K\0\0\0\0", 5);
+    appendInt32(out, processId);
+    out.append(secret.data(), secret.size());
+    return finish(std::move(out), true);
+}
+
+QByteArray cancelRequest(qint32 processId, QByteArrayView secret)
+{
+    QByteArray out(4, '\0');
+    appendInt32(out, CancelRequestCode);
+    appendInt32(out, processId);
+    out.append(secret.data(), secret.size());
+    return finish(std::move(out), false);
+}
+
+QByteArray query(QByteArrayView sql)
+{
+    QByteArray out("Q\0\0\0\0", 5);
+    out.append(sql.data(), sql.size());
+    out.append('\0');
+    return finish(std::move(out), true);
+}
+
+QList<ErrorField> parseErrorFields(QByteArrayView body)
+{
+    QList<ErrorField> fields;
+    BodyReader reader(body);
+    while (reader.ok() && !reader.atEnd()) {
+        const char code = reader.byte();
+        if (code == 0)
+            break;
+        const QByteArrayView value = reader.cString();
+        if (reader.ok())
+            fields.append({code, value.toByteArray()});
+    }
+    return fields;
+}
+
+qint32 BodyReader::int32()
+{
+    const QByteArrayView at = bytes(4);
+    return m_ok ? qFromBigEndian<qint32>(at.data()) : 0;
+}
+
+qint16 BodyReader::int16()
+{
+    const QByteArrayView at = bytes(2);
+    return m_ok ? qFromBigEndian<qint16>(at.data()) : 0;
+}
+
+char BodyReader::byte()
+{
+    const QByteArrayView at = bytes(1);
+    return m_ok ? at.at(0) : char(0);
+}
+
+QByteArrayView BodyReader::bytes(qsizetype count)
+{
+    if (!m_ok || count < 0 || count > m_body.size() - m_pos) {
+        m_ok = false;
+        return {};
+    }
+    const QByteArrayView at = m_body.sliced(m_pos, count);
+    m_pos += count;
+    return at;
+}
+
+QByteArrayView BodyReader::cString()
+{
+    if (!m_ok)
+        return {};
+    const qsizetype end = m_body.indexOf('\0', m_pos);
+    if (end < 0) {
+        m_ok = false;
+        return {};
+    }
+    const QByteArrayView at = m_body.sliced(m_pos, end - m_pos);
+    m_pos = end + 1;
+    return at;
+}
+
+QByteArrayView BodyReader::rest()
+{
+    const QByteArrayView at = m_body.sliced(m_pos);
+    m_pos = m_body.size();
+    return at;
+}
+
+} // namespace tether::proxy::wire
