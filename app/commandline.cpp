@@ -59,6 +59,15 @@ QList<QCommandLineOption> tetherOptions()
                                         "TETHER_SF_REFRESH_TOKEN."),
                tr("path")),
         option("rate", tr("Salesforce API requests per second (default: saved setting, else 1 per 3 s)."), tr("n")),
+        option("proxy-port", tr("Port of the write-through proxy that Postgres clients connect to (default 6543; 0 picks "
+                                "a free port)."),
+               tr("port"), QStringLiteral("6543")),
+        option("proxy-listen", tr("Address the proxy listens on (default 127.0.0.1). Any other than loopback needs "
+                                  "--proxy-tls-cert and --proxy-tls-key."),
+               tr("address"), QStringLiteral("127.0.0.1")),
+        option("proxy-tls-cert", tr("PEM certificate the proxy serves TLS with."), tr("path")),
+        option("proxy-tls-key", tr("PEM private key for --proxy-tls-cert."), tr("path")),
+        option("no-proxy", tr("Do not run the write-through proxy.")),
     };
 }
 
@@ -87,7 +96,16 @@ CommandLine parseCommandLine(const QCoreApplication &app, QString *error)
     s.clientSecret = parser.isSet(QStringLiteral("client-secret")) ? parser.value(QStringLiteral("client-secret"))
                                                                    : qEnvironmentVariable("TETHER_SF_CLIENT_SECRET");
     s.requestsPerSecond = parser.value(QStringLiteral("rate")).toDouble();
+    s.proxyEnabled = !parser.isSet(QStringLiteral("no-proxy"));
+    s.proxyListen = parser.value(QStringLiteral("proxy-listen"));
+    s.proxyTlsCertificate = parser.value(QStringLiteral("proxy-tls-cert"));
+    s.proxyTlsKey = parser.value(QStringLiteral("proxy-tls-key"));
+    bool portOk = false;
+    const uint port = parser.value(QStringLiteral("proxy-port")).toUInt(&portOk);
+    s.proxyPort = quint16(port);
     if (s.demoScale <= 0)
         *error = tr("--demo-scale must be a positive number.");
+    else if (!portOk || port > 65535)
+        *error = tr("--proxy-port must be a port number from 0 to 65535.");
     return line;
 }

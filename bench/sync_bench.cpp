@@ -69,7 +69,7 @@ void startHeadless(HeadlessRun &run, const QUrl &sim, const QString &database, c
                      QStringLiteral("--client-id"), QString::fromLatin1(test::SimProcess::DefaultClientId),
                      QStringLiteral("--client-secret"), QString::fromLatin1(test::SimProcess::DefaultClientSecret),
                      QStringLiteral("--database"), database, QStringLiteral("--objects"), objects.join(u','),
-                     QStringLiteral("--rate"), QString::number(rate, 'g', 10)};
+                     QStringLiteral("--rate"), QString::number(rate, 'g', 10), QStringLiteral("--no-proxy")};
     run.process.start(tetherExecutable(), args);
 }
 

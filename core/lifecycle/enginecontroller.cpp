@@ -2,6 +2,7 @@
 
 #include "lifecycle/demoorg.h"
 #include "logging.h"
+#include "store/conninfo.h"
 #include "store/localcluster.h"
 #include "store/pgconnection.h"
 
@@ -47,7 +48,8 @@ EngineController::EngineController(QObject *parent) : QObject(parent)
 EngineController::~EngineController()
 {
     // Last resort for an owner that did not wait for stopped(): join the
-    // worker and stop the cluster here, synchronously.
+    // workers and stop the cluster here, synchronously.
+    m_proxy.reset();
     m_sync.reset();
     if (m_login)
         m_login->cancel();
@@ -294,6 +296,65 @@ void EngineController::startSync()
     connect(m_sync.get(), &sync::SyncService::fatalError, this, [this](const QString &sentence) { fail(sentence, false); });
     setState(State::Syncing, tr("Syncing."));
     m_sync->start();
+    startProxy();
+}
+
+void EngineController::startProxy()
+{
+    if (!m_settings.proxyEnabled)
+        return;
+    // The proxy relays to PostgreSQL over TCP, so that the server's own
+    // authentication decides who gets in (never a Unix socket with peer
+    // authentication: everyone would be the user Tether runs as).
+    proxy::ProxyConfig config;
+    config.listenAddress = m_settings.proxyListen;
+    config.port = m_settings.proxyPort;
+    config.tlsCertificatePath = m_settings.proxyTlsCertificate;
+    config.tlsKeyPath = m_settings.proxyTlsKey;
+    if (m_cluster) {
+        config.upstreamHost = m_cluster->host();
+        config.upstreamPort = quint16(m_cluster->port());
+    } else {
+        const store::ServerAddress address = store::serverAddressOf(m_databaseInfo);
+        if (!address.isTcp()) {
+            emit proxyStateChanged({}, 0, tr("The proxy is off: it needs to reach PostgreSQL over TCP, and the database "
+                                             "connection names %1. Give a host name or address in --database.")
+                                              .arg(address.host.isEmpty() ? tr("a local socket") : address.host));
+            emit notice(tr("The proxy is off: PostgreSQL is not reached over TCP."));
+            return;
+        }
+        config.upstreamHost = address.host;
+        config.upstreamPort = address.port;
+    }
+    m_proxy = std::make_unique<proxy::ProxyService>(config);
+    connect(m_proxy.get(), &proxy::ProxyService::listening, this, [this](const QString &host, quint16 port) {
+        m_proxyHost = host;
+        m_proxyPort = port;
+        emit proxyStateChanged(host, port, tr("The proxy listens on %1:%2.").arg(host).arg(port));
+        emit notice(tr("proxy listening on %1:%2").arg(host).arg(port));
+        emit notice(tr("Write through to Salesforce with: %1").arg(proxyPsqlCommand()));
+    });
+    connect(m_proxy.get(), &proxy::ProxyService::failed, this, [this](const QString &sentence) {
+        m_proxyHost.clear();
+        m_proxyPort = 0;
+        // Syncing goes on without it; the sentence says what to do.
+        emit proxyStateChanged({}, 0, sentence);
+        emit notice(tr("The proxy is not running: %1").arg(sentence));
+    });
+    m_proxy->start();
+}
+
+QString EngineController::proxyConnectionString() const
+{
+    if (m_proxyHost.isEmpty())
+        return {};
+    return store::withServerAddress(m_databaseInfo, m_proxyHost, m_proxyPort);
+}
+
+QString EngineController::proxyPsqlCommand() const
+{
+    const QString info = proxyConnectionString();
+    return info.isEmpty() ? QString() : QStringLiteral("psql \"%1\"").arg(info);
 }
 
 void EngineController::onTableStatus(const sync::TableStatus &status)
@@ -366,6 +427,12 @@ void EngineController::addTables(const QStringList &objectNames)
 void EngineController::tearDown(std::function<void()> then)
 {
     ++m_run; // answers still on their way belong to the run that ends here
+    if (m_proxy) {
+        m_proxy.reset(); // closes every client connection and joins its thread
+        m_proxyHost.clear();
+        m_proxyPort = 0;
+        emit proxyStateChanged({}, 0, tr("The proxy stopped."));
+    }
     m_sync.reset(); // stops the engine (a running statement is cancelled) and joins its thread
     if (m_login)
         m_login->cancel();

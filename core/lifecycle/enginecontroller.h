@@ -1,7 +1,7 @@
 // EngineController: brings Tether up for one org and takes it down again, in
 // order — database (the managed local cluster, or a server the person named),
-// the org (the demo simulator, or a real one), the login, then the sync engine
-// on its worker thread — and says at every moment where it is (State) in a
+// the org (the demo simulator, or a real one), the login, the sync engine on
+// its worker thread, then the write-through proxy on its own — and says at every moment where it is (State) in a
 // sentence. Nothing here blocks the caller's thread: the cluster starts and
 // stops on a pool thread, the login and the demo org are asynchronous.
 //
@@ -13,6 +13,7 @@
 #include "lifecycle/loginmethod.h"
 #include "salesforce/apibudget.h"
 #include "salesforce/orgsession.h"
+#include "proxy/proxyservice.h"
 #include "salesforce/ratelimiter.h"
 #include "sync/syncservice.h"
 #include "sync/syncstatus.h"
@@ -65,6 +66,15 @@ public:
     salesforce::RateLimiter *rateLimiter() const { return m_limiter.get(); }
     salesforce::ApiBudget *apiBudget() const { return m_budget.get(); }
     sync::SyncService *syncService() const { return m_sync.get(); }
+    // Where Postgres clients connect to write through to Salesforce; empty
+    // while the proxy is not listening.
+    QString proxyHost() const { return m_proxyHost; }
+    quint16 proxyPort() const { return m_proxyPort; }
+    // libpq connection string and psql command through the proxy (the
+    // database's user and name); empty while the proxy is not listening.
+    QString proxyConnectionString() const;
+    QString proxyPsqlCommand() const;
+    proxy::ProxyService *proxyService() const { return m_proxy.get(); }
 
 public slots:
     void start();
@@ -87,6 +97,8 @@ signals:
     void backfillCompleted(const QString &objectName);
     void caughtUp();
     void databaseStateChanged(bool reachable, const QString &sentence);
+    // The proxy listens (host, port) or stopped/failed (empty host, a sentence).
+    void proxyStateChanged(const QString &host, quint16 port, const QString &sentence);
     // A line worth telling the person (the psql command, what was logged in to).
     void notice(const QString &sentence);
     void stopped();
@@ -99,6 +111,7 @@ private:
     void startOrg();
     void logIn(const salesforce::OrgConnection &connection, LoginMethod *method);
     void startSync();
+    void startProxy();
     void tearDown(std::function<void()> then); // reverse order, asynchronous
     void onTableStatus(const sync::TableStatus &status);
 
@@ -119,6 +132,9 @@ private:
     std::unique_ptr<salesforce::ApiBudget> m_budget;
     std::unique_ptr<salesforce::OrgSession> m_session;
     std::unique_ptr<sync::SyncService> m_sync;
+    std::unique_ptr<proxy::ProxyService> m_proxy;
+    QString m_proxyHost;
+    quint16 m_proxyPort = 0;
     QHash<QString, sync::TableStatus> m_statuses;
     QStringList m_order;
 };

@@ -6,6 +6,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QtGlobal>
 
 namespace tether::lifecycle {
 
@@ -24,6 +25,13 @@ struct EngineSettings
     QString loginHost;           // production, sandbox, a My Domain or URL
     QString clientId;            // connected app consumer key
     QString clientSecret;        // client credentials flow only
+
+    // The write-through proxy: where clients connect instead of to PostgreSQL.
+    bool proxyEnabled = true;
+    QString proxyListen = QStringLiteral("127.0.0.1");
+    quint16 proxyPort = 6543; // 0 = a free port
+    QString proxyTlsCertificate; // PEM; required when proxyListen is not loopback
+    QString proxyTlsKey;
 
     bool hasOrg() const { return demo || !clientId.isEmpty(); }
 };

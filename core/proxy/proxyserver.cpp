@@ -27,7 +27,13 @@ ProxyServer::ProxyServer(ProxyConfig config, LiveCounts *counts, QObject *parent
 {
 }
 
-ProxyServer::~ProxyServer() { shutdown(); }
+ProxyServer::~ProxyServer()
+{
+    shutdown();
+    // Sessions give their cancel keys back as they go: delete them while
+    // m_cancelKeys still exists, not later as QObject children.
+    qDeleteAll(findChildren<ProxySession *>(Qt::FindDirectChildrenOnly));
+}
 
 bool ProxyServer::start(QString *error)
 {

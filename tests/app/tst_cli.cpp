@@ -77,13 +77,16 @@ void TestCli::headlessDemoStopsOnSignal()
     ::chmod(QFile::encodeName(dataDir.path()).constData(), 0755); // reachable by the postgres user when root
     QProcess *p = startTether({QStringLiteral("--headless"), QStringLiteral("--demo"), QStringLiteral("--demo-scale"),
                                QStringLiteral("0.002"), QStringLiteral("--rate"), QStringLiteral("50"),
-                               QStringLiteral("--data-dir"), dataDir.path()},
+                               QStringLiteral("--proxy-port"), QStringLiteral("0"), QStringLiteral("--data-dir"), dataDir.path()},
                               this);
     QVERIFY(p->waitForStarted(30000));
     QByteArray err;
     QTRY_VERIFY2_WITH_TIMEOUT((err += p->readAllStandardError()).contains("every table is backfilled"),
                               err.right(3000).constData(), 180000);
     QVERIFY(err.contains("Account backfill complete"));
+    // The write-through proxy came up on a free port, and the demo says how to use it.
+    QTRY_VERIFY2_WITH_TIMEOUT((err += p->readAllStandardError()).contains("proxy listening on 127.0.0.1:"), err.right(3000).constData(), 30000);
+    QVERIFY(err.contains("Write through to Salesforce with: psql \"host=127.0.0.1 port="));
     ::kill(pid_t(p->processId()), signalNumber);
     QVERIFY(p->waitForFinished(60000));
     err += p->readAllStandardError();
@@ -102,8 +105,8 @@ void TestCli::demoScaleChangeStartsOver()
     auto run = [&](const char *scale, QByteArray *err) {
         QProcess *p = startTether({QStringLiteral("--headless"), QStringLiteral("--demo"), QStringLiteral("--demo-scale"),
                                    QString::fromLatin1(scale), QStringLiteral("--rate"), QStringLiteral("50"),
-                                   QStringLiteral("--objects"), QStringLiteral("Account"), QStringLiteral("--data-dir"),
-                                   dataDir.path()},
+                                   QStringLiteral("--objects"), QStringLiteral("Account"), QStringLiteral("--no-proxy"),
+                                   QStringLiteral("--data-dir"), dataDir.path()},
                                   this);
         if (!p->waitForStarted(30000))
             return false;

@@ -3,6 +3,7 @@
 // and a separately started one) and the real sync engine.
 #include "lifecycle/enginecontroller.h"
 #include "simprocess.h"
+#include "store/pgconnection.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -66,6 +67,7 @@ void TestEngineController::demoComesUpAndGoesDown()
     settings.demoScale = 0.002;
     settings.objects = {QStringLiteral("Account"), QStringLiteral("Contact")};
     settings.requestsPerSecond = 50;
+    settings.proxyPort = 0; // a free port: tests run side by side
     EngineController controller;
     controller.configure(settings, nullptr);
     QSignalSpy changed(&controller, &EngineController::stateChanged);
@@ -102,12 +104,22 @@ void TestEngineController::demoComesUpAndGoesDown()
     QVERIFY(psqlShown);
     QVERIFY(controller.psqlCommand().startsWith(QStringLiteral("psql ")));
 
+    // The write-through proxy came up last; clients read the mirror through it.
+    QTRY_VERIFY_WITH_TIMEOUT(controller.proxyPort() > 0, 30000);
+    store::PgConnection client;
+    const store::PgError error = client.open(controller.proxyConnectionString());
+    QVERIFY2(!error, qPrintable(error.toString()));
+    QCOMPARE(client.port(), int(controller.proxyPort()));
+    QCOMPARE(client.exec(QStringLiteral("SELECT count(*) FROM salesforce.account")).value(0, 0), QString::number(snapshot.first().rowsInTable));
+    client.close();
+
     QSignalSpy stopped(&controller, &EngineController::stopped);
     changed.clear();
     controller.stop();
     QCOMPARE(controller.state(), State::Stopping);
     QVERIFY(stopped.wait(60000));
     QCOMPARE(states(changed), (QList<State>{State::Stopping, State::Stopped}));
+    QCOMPARE(controller.proxyPort(), quint16(0));
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("postgres/postmaster.pid"))));
 }
 

@@ -72,7 +72,7 @@ void TestCrashResume::startTether(QProcess &process, const QString &database)
                    QStringLiteral("--client-id"), QString::fromLatin1(test::SimProcess::DefaultClientId),
                    QStringLiteral("--client-secret"), QString::fromLatin1(test::SimProcess::DefaultClientSecret),
                    QStringLiteral("--database"), database, QStringLiteral("--objects"), m_objects.join(u','),
-                   QStringLiteral("--rate"), QStringLiteral("100")});
+                   QStringLiteral("--rate"), QStringLiteral("100"), QStringLiteral("--no-proxy")});
     QVERIFY(process.waitForStarted(30000));
 }
 
