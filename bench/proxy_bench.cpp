@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 
     QTemporaryDir dir;
     ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
-    store::LocalCluster cluster({dir.filePath(QStringLiteral("pg")), false, 0});
+    store::LocalCluster cluster({dir.filePath(QStringLiteral("pg")), false, 0, store::LocalCluster::Options::Access::Trust});
     QString why;
     if (!cluster.start(&why)) {
         out << "cannot start PostgreSQL: " << why << Qt::endl;

@@ -90,6 +90,8 @@ QList<sync::TableStatus> EngineController::tableStatuses() const
 
 QString EngineController::psqlCommand() const
 {
+    if (m_cluster && !m_databaseInfo.isEmpty())
+        return m_cluster->psqlCommand();
     if (m_databaseInfo.isEmpty())
         return {};
     return QStringLiteral("psql \"%1\"").arg(m_databaseInfo);
@@ -348,7 +350,8 @@ QString EngineController::proxyConnectionString() const
 {
     if (m_proxyHost.isEmpty())
         return {};
-    return store::withServerAddress(m_databaseInfo, m_proxyHost, m_proxyPort);
+    // The managed cluster asks TCP clients for its password: its pgpass file holds it.
+    return store::withServerAddress(m_cluster ? m_cluster->tcpConnectionString() : m_databaseInfo, m_proxyHost, m_proxyPort);
 }
 
 QString EngineController::proxyPsqlCommand() const

@@ -1,6 +1,7 @@
 #include "store/localcluster.h"
 
 #include "logging.h"
+#include "store/pgconnection.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -8,9 +9,14 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QRandomGenerator>
 #include <QTcpServer>
+#include <QTemporaryFile>
 #include <QVersionNumber>
 #include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <memory>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -72,12 +78,120 @@ QString LocalCluster::user() const
     return qEnvironmentVariable("USER");
 }
 
+namespace {
+QString conninfoValue(QString value)
+{
+    if (!value.contains(u' ') && !value.contains(u'\'') && !value.contains(u'\\') && !value.isEmpty())
+        return value;
+    value.replace(u'\\', QStringLiteral("\\\\")).replace(u'\'', QStringLiteral("\\'"));
+    return u'\'' + value + u'\'';
+}
+
+// The operating system user Tether runs as.
+QString osUser()
+{
+    if (const passwd *pw = ::getpwuid(::geteuid()))
+        return QString::fromLocal8Bit(pw->pw_name);
+    return qEnvironmentVariable("USER");
+}
+} // namespace
+
 QString LocalCluster::connectionString(const QString &database) const
 {
+    if (m_options.access == Options::Access::Trust)
+        return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4").arg(host()).arg(m_port).arg(user(), database);
+    // libpq finds the socket as <directory>/.s.PGSQL.<port>.
     return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
-        .arg(host())
+        .arg(conninfoValue(m_options.dataDir))
         .arg(m_port)
-        .arg(user(), database);
+        .arg(user(), conninfoValue(database));
+}
+
+QString LocalCluster::tcpConnectionString(const QString &database) const
+{
+    QString info = QStringLiteral("host=%1 port=%2 user=%3 dbname=%4").arg(host()).arg(m_port).arg(user(), conninfoValue(database));
+    if (m_options.access == Options::Access::OwnerOnly)
+        info += QStringLiteral(" passfile=") + conninfoValue(passwordFile());
+    return info;
+}
+
+QString LocalCluster::passwordFile() const
+{
+    if (m_options.access == Options::Access::Trust)
+        return {};
+    return m_options.dataDir + QStringLiteral(".pgpass");
+}
+
+QString LocalCluster::psqlCommand(const QString &database) const
+{
+    return QStringLiteral("psql \"%1\"").arg(connectionString(database));
+}
+
+QString LocalCluster::password(QString *error)
+{
+    QFile file(passwordFile());
+    if (file.open(QIODevice::ReadOnly)) {
+        // pgpass lines: host:port:database:user:password
+        const QList<QByteArray> fields = file.readLine().trimmed().split(':');
+        if (fields.size() == 5 && !fields[4].isEmpty())
+            return QString::fromLatin1(fields[4]);
+    }
+    QByteArray random(24, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(random.data()), random.size() / 4);
+    const QString secret = QString::fromLatin1(random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    QByteArray lines;
+    for (const char *host : {"127.0.0.1", "localhost", "::1"})
+        lines += QByteArray(host).replace(":", "\\:") + ":*:*:" + user().toUtf8() + ':' + secret.toLatin1() + '\n';
+    // Written private from the start: never readable by anyone else, not even briefly.
+    const QByteArray path = QFile::encodeName(passwordFile());
+    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0 || ::write(fd, lines.constData(), size_t(lines.size())) != lines.size()) {
+        if (fd >= 0)
+            ::close(fd);
+        *error = tr("Could not write the database password file %1.").arg(passwordFile());
+        return {};
+    }
+    ::close(fd);
+    return secret;
+}
+
+bool LocalCluster::writeAccessRules(QString *error)
+{
+    // The owner on the socket by peer (root maps to the server's `postgres`
+    // role); everyone else only with the password, only on loopback.
+    const QByteArray hba =
+        "# Written by Tether: the owner on the Unix socket (peer authentication),\n"
+        "# otherwise the password (SCRAM) over loopback only. No trust.\n"
+        "local   all   all                 peer map=owner\n"
+        "host    all   all   127.0.0.1/32  scram-sha-256\n"
+        "host    all   all   ::1/128       scram-sha-256\n";
+    QByteArray ident = "# Written by Tether: who may be which role on the Unix socket.\n";
+    ident += "owner   " + osUser().toUtf8() + "   " + user().toUtf8() + '\n';
+    if (osUser() != user())
+        ident += "owner   " + user().toUtf8() + "   " + user().toUtf8() + '\n';
+    for (const auto &[name, content] : {qMakePair(QStringLiteral("pg_hba.conf"), hba), qMakePair(QStringLiteral("pg_ident.conf"), ident)}) {
+        QFile file(m_options.dataDir + u'/' + name);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size()) {
+            *error = tr("Could not write %1: %2").arg(file.fileName(), file.errorString());
+            return false;
+        }
+    }
+    return true;
+}
+
+bool LocalCluster::usesTrust() const
+{
+    QFile file(m_options.dataDir + QStringLiteral("/pg_hba.conf"));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    while (!file.atEnd()) {
+        const QByteArray line = file.readLine().trimmed();
+        if (!line.startsWith('#') && line.split(' ').contains("trust"))
+            return true;
+        if (!line.startsWith('#') && line.endsWith("trust"))
+            return true;
+    }
+    return false;
 }
 
 bool LocalCluster::isInitialized() const
@@ -173,14 +287,34 @@ bool LocalCluster::initialize(QString *error)
     if (!prepareDirectoryForServerUser(m_options.dataDir, error))
         return false;
     QString output;
-    const QStringList args{QStringLiteral("-D"),         m_options.dataDir,
-                           QStringLiteral("-U"),         user(),
-                           QStringLiteral("--auth=trust"), QStringLiteral("--encoding=UTF8"),
-                           QStringLiteral("--locale=C.UTF-8"), QStringLiteral("--no-instructions")};
+    QStringList args{QStringLiteral("-D"), m_options.dataDir, QStringLiteral("-U"), user(),
+                     QStringLiteral("--encoding=UTF8"), QStringLiteral("--locale=C.UTF-8"), QStringLiteral("--no-instructions")};
+    std::unique_ptr<QTemporaryFile> pwfile;
+    if (m_options.access == Options::Access::Trust) {
+        args << QStringLiteral("--auth=trust");
+    } else {
+        const QString secret = password(error);
+        if (secret.isEmpty())
+            return false;
+        // initdb (the server user) reads the password from a private file of its own.
+        pwfile = std::make_unique<QTemporaryFile>(QDir::temp().filePath(QStringLiteral("tether-initdb-XXXXXX")));
+        if (!pwfile->open() || pwfile->write(secret.toLatin1() + '\n') < 0 || !pwfile->flush()) {
+            *error = tr("Could not write a temporary file for initdb in %1.").arg(QDir::tempPath());
+            return false;
+        }
+        if (runningAsRoot()) {
+            if (const passwd *pw = ::getpwnam(serverUserWhenRoot))
+                ::fchown(pwfile->handle(), pw->pw_uid, pw->pw_gid);
+        }
+        args << QStringLiteral("--auth-local=peer") << QStringLiteral("--auth-host=scram-sha-256")
+             << QStringLiteral("--pwfile=") + pwfile->fileName();
+    }
     if (!runTool(QStringLiteral("initdb"), args, 120000, &output)) {
         *error = tr("initdb failed for %1: %2").arg(m_options.dataDir, output);
         return false;
     }
+    if (m_options.access == Options::Access::OwnerOnly && !writeAccessRules(error))
+        return false;
     qCInfo(lcStore) << "initialised PostgreSQL cluster in" << m_options.dataDir;
     return true;
 }
@@ -204,6 +338,41 @@ bool LocalCluster::start(QString *error)
     error = error ? error : &ignored;
     if (!initialize(error))
         return false;
+    if (!startServer(error))
+        return false;
+    if (m_options.access == Options::Access::OwnerOnly && usesTrust())
+        return migrateFromTrust(error);
+    return true;
+}
+
+bool LocalCluster::migrateFromTrust(QString *error)
+{
+    // A cluster from an earlier version lets every local user in as the
+    // superuser. While trust still works: give the role its password, then
+    // write the new rules and restart (the socket's mode is set at start).
+    qCInfo(lcStore) << "moving the cluster in" << m_options.dataDir << "from trust to peer and password authentication";
+    const QString secret = password(error);
+    if (secret.isEmpty())
+        return false;
+    {
+        PgConnection db;
+        PgError failed = db.open(QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres").arg(host()).arg(m_port).arg(user()));
+        if (!failed)
+            failed = db.exec(QStringLiteral("ALTER ROLE %1 PASSWORD '%2'").arg(db.quoteIdentifier(user()), secret)).error(); // base64url: no quotes
+        if (failed) {
+            *error = tr("Could not set the database password while moving %1 away from trust authentication: %2")
+                         .arg(m_options.dataDir, failed.toString());
+            return false;
+        }
+    }
+    if (!stop(error) || !writeAccessRules(error))
+        return false;
+    m_port = m_options.port;
+    return startServer(error);
+}
+
+bool LocalCluster::startServer(QString *error)
+{
     if (isRunning()) {
         // Adopt a server left running by an earlier process: read its port.
         QFile pidFile(m_options.dataDir + QStringLiteral("/postmaster.pid"));
@@ -221,6 +390,7 @@ bool LocalCluster::start(QString *error)
         QStringList serverOptions{QStringLiteral("-p %1").arg(port),
                                   QStringLiteral("-c listen_addresses=127.0.0.1"),
                                   QStringLiteral("-c unix_socket_directories='%1'").arg(m_options.dataDir),
+                                  QStringLiteral("-c unix_socket_permissions=0700"),
                                   QStringLiteral("-c max_connections=200")};
         if (m_options.unsafeFast)
             serverOptions << QStringLiteral("-c fsync=off -c synchronous_commit=off -c full_page_writes=off");

@@ -4,6 +4,14 @@
 // Used for the managed local database of demo mode and the desktop default,
 // and by the test fixture. PostgreSQL refuses to run as root, so when Tether
 // runs as root the server runs as the unprivileged `postgres` user via runuser.
+//
+// Who gets in (Access::OwnerOnly, the default): the person Tether runs as, on
+// the Unix socket, which lives in the data directory (mode 0700) and is
+// checked by peer authentication; over TCP, and only on loopback, whoever has
+// the generated password (SCRAM), which is kept in a 0600 pgpass file next to
+// the data directory — that is how the proxy's clients get in. Another local
+// user can do neither. Clusters made by earlier versions with trust
+// authentication are moved to this on start (docs/decisions/0022).
 #pragma once
 
 #include <QString>
@@ -20,6 +28,11 @@ public:
         bool unsafeFast = false;
         // 0 = pick a free port at start.
         int port = 0;
+        enum class Access {
+            OwnerOnly, // peer on the socket, SCRAM password on loopback TCP
+            Trust,     // anyone on this machine: for throwaway test clusters only
+        };
+        Access access = Access::OwnerOnly;
     };
 
     explicit LocalCluster(Options options);
@@ -43,12 +56,23 @@ public:
     QString host() const { return QStringLiteral("127.0.0.1"); }
     int port() const { return m_port; }
     QString user() const;
-    // libpq connection string for `database` on this cluster.
+    // What Tether itself uses: the Unix socket, peer authentication, no password.
     QString connectionString(const QString &database = QStringLiteral("postgres")) const;
+    // Over loopback TCP with the password file (how the proxy reaches it).
+    QString tcpConnectionString(const QString &database = QStringLiteral("postgres")) const;
+    // pgpass file with the superuser's password (0600; empty for Trust clusters).
+    QString passwordFile() const;
+    // The command the owner runs to look at the database with psql.
+    QString psqlCommand(const QString &database = QStringLiteral("postgres")) const;
 
 private:
     bool runTool(const QString &tool, const QStringList &arguments, int timeoutMs, QString *output);
     bool prepareDirectoryForServerUser(const QString &dir, QString *error);
+    bool startServer(QString *error);
+    QString password(QString *error); // from the password file, made when there is none
+    bool writeAccessRules(QString *error); // pg_hba.conf and pg_ident.conf for OwnerOnly
+    bool usesTrust() const;               // pg_hba.conf still lets anyone in
+    bool migrateFromTrust(QString *error);
 
     Options m_options;
     QString m_binDir;

@@ -86,7 +86,8 @@ void TestSecurity::initTestCase()
     m_dir = qEnvironmentVariable("TETHER_BINARY_DIR", QDir::tempPath()) + QStringLiteral("/test-proxy-security");
     QDir(m_dir).removeRecursively();
     QVERIFY(QDir().mkpath(m_dir));
-    m_cluster = std::make_unique<LocalCluster>(LocalCluster::Options{m_dir + QStringLiteral("/data"), true, 0});
+    m_cluster = std::make_unique<LocalCluster>(
+        LocalCluster::Options{m_dir + QStringLiteral("/data"), true, 0, LocalCluster::Options::Access::Trust});
     QString error;
     QVERIFY2(m_cluster->initialize(&error), qPrintable(error));
     // Our own rules: the superuser by trust, one role by md5, everyone else by SCRAM.
