@@ -7,6 +7,7 @@
 // Prints figures; asserts nothing.
 #include "salesforce/orgsession.h"
 #include "salesforce/ratelimiter.h"
+#include "salesforce/queryapi.h"
 #include "salesforce/restclient.h"
 #include "simprocess.h"
 
@@ -111,7 +112,7 @@ void restFigures()
             ++sent;
             QElapsedTimer *t = new QElapsedTimer;
             t->start();
-            client.query(QStringLiteral("SELECT Id, Name FROM Account LIMIT 10"), 0, ApiCategory::Poll,
+            QueryApi(&client).query(QStringLiteral("SELECT Id, Name FROM Account LIMIT 10"), 0, ApiCategory::Poll,
                          [&, t](const QueryResult &r) {
                              latencies.append(double(t->nsecsElapsed()) / 1e6);
                              delete t;
@@ -141,7 +142,7 @@ void restFigures()
     QElapsedTimer t;
     t.start();
     for (int i = 0; i < 50; ++i)
-        client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) {
+        QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) {
             ++answered;
             failed += r.error ? 1 : 0;
         });

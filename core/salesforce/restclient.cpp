@@ -15,76 +15,6 @@
 
 namespace tether::salesforce {
 
-namespace {
-
-QByteArray httpDate(const QDateTime &t)
-{
-    return QLocale::c().toString(t.toUTC(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'")).toLatin1();
-}
-
-// Replication windows: "2024-05-20T20:49:32+00:00", seconds as Salesforce wants.
-QString replicationDate(const QDateTime &t)
-{
-    return t.toUTC().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'+00:00'"));
-}
-
-QJsonDocument object(std::initializer_list<QPair<QString, QJsonValue>> pairs)
-{
-    QJsonObject o;
-    for (const auto &[k, v] : pairs)
-        o.insert(k, v);
-    return QJsonDocument(o);
-}
-
-SaveResult saveFromObject(const QJsonObject &o)
-{
-    SaveResult r;
-    r.id = o.value(QLatin1String("id")).toString();
-    r.success = o.value(QLatin1String("success")).toBool();
-    r.created = o.value(QLatin1String("created")).toBool();
-    const QJsonArray errors = o.value(QLatin1String("errors")).toArray();
-    for (const QJsonValue &e : errors) {
-        QJsonArray one;
-        one.append(e);
-        r.errors.append(SalesforceError::fromHttp(400, QJsonDocument(one).toJson(QJsonDocument::Compact)));
-    }
-    return r;
-}
-
-SaveResult saveFromReply(const ApiReply &reply)
-{
-    SaveResult r;
-    if (reply.error) {
-        QList<SalesforceError> more;
-        r.errors.append(reply.error);
-        if (reply.error.kind == SalesforceError::Kind::Http)
-            SalesforceError::fromHttp(reply.httpStatus, reply.body, &more);
-        r.errors.append(more);
-        return r;
-    }
-    r.success = true;
-    r.created = reply.httpStatus == 201;
-    const QJsonObject o = reply.json().object();
-    r.id = o.value(QLatin1String("id")).toString();
-    return r;
-}
-
-BulkJob bulkJobFromReply(const ApiReply &reply)
-{
-    BulkJob j;
-    j.error = reply.error;
-    if (reply.error)
-        return j;
-    j.json = reply.json().object();
-    j.id = j.json.value(QLatin1String("id")).toString();
-    j.operation = j.json.value(QLatin1String("operation")).toString();
-    j.state = j.json.value(QLatin1String("state")).toString();
-    j.numberRecordsProcessed = j.json.value(QLatin1String("numberRecordsProcessed")).toInteger();
-    j.errorMessage = j.json.value(QLatin1String("errorMessage")).toString();
-    return j;
-}
-
-} // namespace
 
 QByteArray ApiReply::header(const QByteArray &name) const
 {
@@ -95,10 +25,14 @@ QByteArray ApiReply::header(const QByteArray &name) const
     return {};
 }
 
-bool BulkJob::isFinished() const
+bool ApiRequest::isIdempotent() const
 {
-    return state == QLatin1String("JobComplete") || state == QLatin1String("Failed")
-        || state == QLatin1String("Aborted");
+    switch (idempotency) {
+    case Idempotency::Safe: return true;
+    case Idempotency::Unsafe: return false;
+    case Idempotency::ByMethod: break;
+    }
+    return method != "POST";
 }
 
 struct RestClient::Pending
@@ -275,17 +209,10 @@ void RestClient::onTimeout(RequestId id)
     p->reply->abort(); // finished() follows and reports the timeout
 }
 
-bool RestClient::mayRetry(const Pending &p, const SalesforceError &error, bool requestMayHaveArrived) const
+bool RestClient::mayRetry(const Pending &p, const SalesforceError &error) const
 {
     const int max = p.request.maxAttempts > 0 ? p.request.maxAttempts : m_policy.maxAttempts;
-    if (p.attempts >= max || !error.isRetryable())
-        return false;
-    // A POST that may have reached Salesforce may also have been applied there:
-    // a second create would duplicate the record.
-    if (p.request.method == "POST" && requestMayHaveArrived
-        && (error.kind == SalesforceError::Kind::Timeout || error.kind == SalesforceError::Kind::Network))
-        return false;
-    return true;
+    return p.attempts < max && error.isRetryable();
 }
 
 void RestClient::onFinished(RequestId id, QNetworkReply *reply)
@@ -353,7 +280,18 @@ void RestClient::onFinished(RequestId id, QNetworkReply *reply)
     if (r.error.kind == SalesforceError::Kind::QuotaExceeded && m_budget)
         m_budget->noteQuotaExhausted();
 
-    if (r.error && mayRetry(*p, r.error, mayHaveArrived)) {
+    // A request that may have reached Salesforce, and done something there
+    // that must not happen twice, is not sent again: the caller reads back.
+    if (mayHaveArrived && !p->request.isIdempotent()
+        && (r.error.kind == SalesforceError::Kind::Timeout || r.error.kind == SalesforceError::Kind::Network)) {
+        r.error = SalesforceError::make(SalesforceError::Kind::OutcomeUnknown,
+                                        tr("the answer was lost (%1), so whether Salesforce applied the request is not known")
+                                            .arg(r.error.message),
+                                        QStringLiteral("OUTCOME_UNKNOWN"));
+        complete(id, r);
+        return;
+    }
+    if (r.error && mayRetry(*p, r.error)) {
         scheduleRetry(id, r.error);
         return;
     }
@@ -429,352 +367,14 @@ void RestClient::cancelAll()
 
 void RestClient::probeLimits()
 {
-    limits([](const JsonResult &) {});
-}
-
-// --- typed helpers ------------------------------------------------------------
-
-RequestId RestClient::sendJson(const QByteArray &method, const QString &path, const QJsonDocument &body,
-                               ApiCategory category, Callback<JsonResult> done,
-                               const QList<QPair<QByteArray, QByteArray>> &headers)
-{
-    ApiRequest rq;
-    rq.method = method;
-    rq.path = path;
-    if (!body.isNull())
-        rq.body = body.toJson(QJsonDocument::Compact);
-    rq.headers = headers;
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) {
-        JsonResult out;
-        out.error = r.error;
-        out.httpStatus = r.httpStatus;
-        out.json = r.json();
-        done(out);
-    });
-}
-
-RequestId RestClient::versions(Callback<JsonResult> done)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("/services/data/");
-    rq.authenticated = false;
-    return send(rq, ApiCategory::Other, [done = std::move(done)](const ApiReply &r) {
-        done(JsonResult{r.error, r.httpStatus, r.json()});
-    });
-}
-
-RequestId RestClient::limits(Callback<JsonResult> done)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("limits");
+    // GET /limits feeds the budget, which is what a probe is for.
+    ApiRequest request;
+    request.path = QStringLiteral("limits");
     QPointer<ApiBudget> budget = m_budget;
-    return send(rq, ApiCategory::Other, [done = std::move(done), budget](const ApiReply &r) {
-        const QJsonDocument json = r.json();
-        if (r.ok() && budget)
-            budget->updateFromLimits(json.object());
-        done(JsonResult{r.error, r.httpStatus, json});
+    send(request, ApiCategory::Other, [budget](const ApiReply &reply) {
+        if (reply.ok() && budget)
+            budget->updateFromLimits(reply.json().object());
     });
-}
-
-static RestClient::ReplyCallback describeCallback(std::function<void(const DescribeResult &)> done)
-{
-    return [done = std::move(done)](const ApiReply &r) {
-        DescribeResult out;
-        out.error = r.error;
-        out.notModified = r.httpStatus == 304;
-        if (r.ok() && !out.notModified)
-            out.json = r.json().object();
-        done(out);
-    };
-}
-
-RequestId RestClient::describeGlobal(const QDateTime &ifModifiedSince, Callback<DescribeResult> done)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("sobjects");
-    if (ifModifiedSince.isValid())
-        rq.headers.append(QPair<QByteArray, QByteArray>("If-Modified-Since", httpDate(ifModifiedSince)));
-    return send(rq, ApiCategory::Schema, describeCallback(std::move(done)));
-}
-
-RequestId RestClient::describeSObject(const QString &object, const QDateTime &ifModifiedSince,
-                                      Callback<DescribeResult> done)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("sobjects/%1/describe").arg(object);
-    if (ifModifiedSince.isValid())
-        rq.headers.append(QPair<QByteArray, QByteArray>("If-Modified-Since", httpDate(ifModifiedSince)));
-    return send(rq, ApiCategory::Schema, describeCallback(std::move(done)));
-}
-
-RequestId RestClient::queryImpl(const QString &resource, const QString &soql, int batchSize,
-                                ApiCategory category, Callback<QueryResult> done)
-{
-    ApiRequest rq;
-    rq.path = resource;
-    if (!soql.isNull())
-        rq.query.append(QPair<QString, QString>(QStringLiteral("q"), soql));
-    if (batchSize > 0)
-        rq.headers.append(QPair<QByteArray, QByteArray>("Sforce-Query-Options", "batchSize=" + QByteArray::number(qBound(200, batchSize, 2000))));
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) {
-        QueryResult out;
-        out.error = r.error;
-        if (r.ok()) {
-            const QJsonObject o = r.json().object();
-            out.totalSize = o.value(QLatin1String("totalSize")).toInteger();
-            out.done = o.value(QLatin1String("done")).toBool(true);
-            out.nextRecordsUrl = o.value(QLatin1String("nextRecordsUrl")).toString();
-            out.records = o.value(QLatin1String("records")).toArray();
-        }
-        done(out);
-    });
-}
-
-RequestId RestClient::query(const QString &soql, int batchSize, ApiCategory category, Callback<QueryResult> done)
-{
-    return queryImpl(QStringLiteral("query"), soql, batchSize, category, std::move(done));
-}
-
-RequestId RestClient::queryAll(const QString &soql, int batchSize, ApiCategory category, Callback<QueryResult> done)
-{
-    return queryImpl(QStringLiteral("queryAll"), soql, batchSize, category, std::move(done));
-}
-
-RequestId RestClient::queryMore(const QString &nextRecordsUrl, int batchSize, ApiCategory category,
-                                Callback<QueryResult> done)
-{
-    return queryImpl(nextRecordsUrl, QString(), batchSize, category, std::move(done));
-}
-
-RequestId RestClient::getUpdated(const QString &object, const QDateTime &start, const QDateTime &end,
-                                 ApiCategory category, Callback<JsonResult> done)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("sobjects/%1/updated/").arg(object);
-    rq.query = {{QStringLiteral("start"), replicationDate(start)}, {QStringLiteral("end"), replicationDate(end)}};
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) {
-        done(JsonResult{r.error, r.httpStatus, r.json()});
-    });
-}
-
-RequestId RestClient::getDeleted(const QString &object, const QDateTime &start, const QDateTime &end,
-                                 ApiCategory category, Callback<JsonResult> done)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("sobjects/%1/deleted/").arg(object);
-    rq.query = {{QStringLiteral("start"), replicationDate(start)}, {QStringLiteral("end"), replicationDate(end)}};
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) {
-        done(JsonResult{r.error, r.httpStatus, r.json()});
-    });
-}
-
-RequestId RestClient::retrieve(const QString &object, const QString &id, const QStringList &fields,
-                               ApiCategory category, Callback<JsonResult> done)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("sobjects/%1/%2").arg(object, id);
-    if (!fields.isEmpty())
-        rq.query.append(QPair<QString, QString>(QStringLiteral("fields"), fields.join(QLatin1Char(','))));
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) {
-        done(JsonResult{r.error, r.httpStatus, r.json()});
-    });
-}
-
-RequestId RestClient::create(const QString &object, const QJsonObject &fields, Callback<SaveResult> done)
-{
-    ApiRequest rq;
-    rq.method = "POST";
-    rq.path = QStringLiteral("sobjects/%1").arg(object);
-    rq.body = QJsonDocument(fields).toJson(QJsonDocument::Compact);
-    return send(rq, ApiCategory::Write, [done = std::move(done)](const ApiReply &r) { done(saveFromReply(r)); });
-}
-
-RequestId RestClient::update(const QString &object, const QString &id, const QJsonObject &fields,
-                             const QDateTime &ifUnmodifiedSince, Callback<SaveResult> done)
-{
-    ApiRequest rq;
-    rq.method = "PATCH";
-    rq.path = QStringLiteral("sobjects/%1/%2").arg(object, id);
-    rq.body = QJsonDocument(fields).toJson(QJsonDocument::Compact);
-    if (ifUnmodifiedSince.isValid())
-        rq.headers.append(QPair<QByteArray, QByteArray>("If-Unmodified-Since", httpDate(ifUnmodifiedSince)));
-    return send(rq, ApiCategory::Write, [done = std::move(done), id](const ApiReply &r) {
-        SaveResult s = saveFromReply(r);
-        if (s.id.isEmpty())
-            s.id = id;
-        done(s);
-    });
-}
-
-RequestId RestClient::remove(const QString &object, const QString &id, const QDateTime &ifUnmodifiedSince,
-                             Callback<SaveResult> done)
-{
-    ApiRequest rq;
-    rq.method = "DELETE";
-    rq.path = QStringLiteral("sobjects/%1/%2").arg(object, id);
-    if (ifUnmodifiedSince.isValid())
-        rq.headers.append(QPair<QByteArray, QByteArray>("If-Unmodified-Since", httpDate(ifUnmodifiedSince)));
-    return send(rq, ApiCategory::Write, [done = std::move(done), id](const ApiReply &r) {
-        SaveResult s = saveFromReply(r);
-        s.id = id;
-        done(s);
-    });
-}
-
-RequestId RestClient::upsert(const QString &object, const QString &externalIdField, const QString &value,
-                             const QJsonObject &fields, Callback<SaveResult> done)
-{
-    ApiRequest rq;
-    rq.method = "PATCH";
-    rq.path = QStringLiteral("sobjects/%1/%2/%3")
-                  .arg(object, externalIdField, QString::fromLatin1(QUrl::toPercentEncoding(value)));
-    rq.body = QJsonDocument(fields).toJson(QJsonDocument::Compact);
-    return send(rq, ApiCategory::Write, [done = std::move(done)](const ApiReply &r) { done(saveFromReply(r)); });
-}
-
-RequestId RestClient::composite(bool allOrNone, const QList<CompositeSubrequest> &subrequests,
-                                ApiCategory category, Callback<CompositeResult> done)
-{
-    QJsonArray list;
-    for (const CompositeSubrequest &s : subrequests) {
-        QJsonObject o{{QStringLiteral("method"), s.method},
-                      {QStringLiteral("url"), s.url},
-                      {QStringLiteral("referenceId"), s.referenceId}};
-        if (!s.body.isUndefined())
-            o.insert(QStringLiteral("body"), s.body);
-        if (!s.httpHeaders.isEmpty()) {
-            QJsonObject h;
-            for (auto it = s.httpHeaders.cbegin(); it != s.httpHeaders.cend(); ++it)
-                h.insert(it.key(), it.value());
-            o.insert(QStringLiteral("httpHeaders"), h);
-        }
-        list.append(o);
-    }
-    ApiRequest rq;
-    rq.method = "POST";
-    rq.path = QStringLiteral("composite");
-    rq.body = object({{QStringLiteral("allOrNone"), allOrNone}, {QStringLiteral("compositeRequest"), list}})
-                  .toJson(QJsonDocument::Compact);
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) {
-        CompositeResult out;
-        out.error = r.error;
-        const QJsonArray responses = r.json().object().value(QLatin1String("compositeResponse")).toArray();
-        for (const QJsonValue &v : responses) {
-            const QJsonObject o = v.toObject();
-            CompositeSubresponse s;
-            s.referenceId = o.value(QLatin1String("referenceId")).toString();
-            s.httpStatusCode = o.value(QLatin1String("httpStatusCode")).toInt();
-            s.body = o.value(QLatin1String("body"));
-            const QJsonObject h = o.value(QLatin1String("httpHeaders")).toObject();
-            for (auto it = h.begin(); it != h.end(); ++it)
-                s.httpHeaders.insert(it.key(), it.value().toString());
-            if (s.httpStatusCode >= 300 && s.httpStatusCode != 304)
-                s.error = SalesforceError::fromHttp(s.httpStatusCode, QJsonDocument(s.body.toArray()).toJson());
-            out.responses.append(s);
-        }
-        done(out);
-    });
-}
-
-static RestClient::ReplyCallback collectionsCallback(std::function<void(const SaveResults &)> done)
-{
-    return [done = std::move(done)](const ApiReply &r) {
-        SaveResults out;
-        out.error = r.error;
-        const QJsonArray a = r.json().array();
-        if (r.ok()) {
-            for (const QJsonValue &v : a)
-                out.results.append(saveFromObject(v.toObject()));
-        }
-        done(out);
-    };
-}
-
-RequestId RestClient::collectionsCreate(bool allOrNone, const QJsonArray &records, Callback<SaveResults> done)
-{
-    ApiRequest rq;
-    rq.method = "POST";
-    rq.path = QStringLiteral("composite/sobjects");
-    rq.body = object({{QStringLiteral("allOrNone"), allOrNone}, {QStringLiteral("records"), records}})
-                  .toJson(QJsonDocument::Compact);
-    return send(rq, ApiCategory::Write, collectionsCallback(std::move(done)));
-}
-
-RequestId RestClient::collectionsUpdate(bool allOrNone, const QJsonArray &records, Callback<SaveResults> done)
-{
-    ApiRequest rq;
-    rq.method = "PATCH";
-    rq.path = QStringLiteral("composite/sobjects");
-    rq.body = object({{QStringLiteral("allOrNone"), allOrNone}, {QStringLiteral("records"), records}})
-                  .toJson(QJsonDocument::Compact);
-    return send(rq, ApiCategory::Write, collectionsCallback(std::move(done)));
-}
-
-RequestId RestClient::collectionsDelete(bool allOrNone, const QStringList &ids, Callback<SaveResults> done)
-{
-    ApiRequest rq;
-    rq.method = "DELETE";
-    rq.path = QStringLiteral("composite/sobjects");
-    rq.query = {{QStringLiteral("ids"), ids.join(QLatin1Char(','))},
-                {QStringLiteral("allOrNone"), allOrNone ? QStringLiteral("true") : QStringLiteral("false")}};
-    return send(rq, ApiCategory::Write, collectionsCallback(std::move(done)));
-}
-
-RequestId RestClient::compositeGraph(const QJsonArray &graphs, Callback<JsonResult> done)
-{
-    return sendJson("POST", QStringLiteral("composite/graph"), object({{QStringLiteral("graphs"), graphs}}),
-                    ApiCategory::Write, std::move(done));
-}
-
-RequestId RestClient::createQueryJob(const QString &soql, bool queryAll, Callback<BulkJob> done, ApiCategory category)
-{
-    ApiRequest rq;
-    rq.method = "POST";
-    rq.path = QStringLiteral("jobs/query");
-    rq.body = object({{QStringLiteral("operation"), queryAll ? QStringLiteral("queryAll") : QStringLiteral("query")},
-                      {QStringLiteral("query"), soql}})
-                  .toJson(QJsonDocument::Compact);
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) { done(bulkJobFromReply(r)); });
-}
-
-RequestId RestClient::getQueryJob(const QString &jobId, Callback<BulkJob> done, ApiCategory category)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("jobs/query/%1").arg(jobId);
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) { done(bulkJobFromReply(r)); });
-}
-
-RequestId RestClient::getQueryJobResults(const QString &jobId, const QString &locator, qint64 maxRecords,
-                                         Callback<BulkResultsPage> done, ApiCategory category)
-{
-    ApiRequest rq;
-    rq.path = QStringLiteral("jobs/query/%1/results").arg(jobId);
-    if (maxRecords > 0)
-        rq.query.append(QPair<QString, QString>(QStringLiteral("maxRecords"), QString::number(maxRecords)));
-    if (!locator.isEmpty())
-        rq.query.append(QPair<QString, QString>(QStringLiteral("locator"), locator));
-    rq.headers.append(QPair<QByteArray, QByteArray>("Accept", "text/csv"));
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) {
-        BulkResultsPage page;
-        page.error = r.error;
-        if (r.ok()) {
-            page.csv = r.body;
-            const QByteArray loc = r.header("Sforce-Locator").trimmed();
-            // The last page says the literal "null".
-            page.locator = loc == "null" ? QString() : QString::fromLatin1(loc);
-            page.numberOfRecords = r.header("Sforce-NumberOfRecords").trimmed().toLongLong();
-        }
-        done(page);
-    });
-}
-
-RequestId RestClient::abortQueryJob(const QString &jobId, Callback<BulkJob> done, ApiCategory category)
-{
-    ApiRequest rq;
-    rq.method = "PATCH";
-    rq.path = QStringLiteral("jobs/query/%1").arg(jobId);
-    rq.body = object({{QStringLiteral("state"), QStringLiteral("Aborted")}}).toJson(QJsonDocument::Compact);
-    return send(rq, category, [done = std::move(done)](const ApiReply &r) { done(bulkJobFromReply(r)); });
 }
 
 RateLimiter *RestClient::limiter() const { return m_limiter; }

@@ -1,4 +1,6 @@
-// RestClient: every REST and Bulk 2.0 call Tether makes to one org.
+// RestClient: the transport every REST and Bulk 2.0 call to one org goes
+// through. The calls themselves are typed modules on top of it (QueryApi,
+// BulkQueryApi, SObjectApi, CompositeApi), whose results keep numbers exact.
 //
 // Asynchronous on its own QNetworkAccessManager; construct it in the thread that
 // will use it (e.g. the sync worker): every callback and signal arrives on that
@@ -6,10 +8,12 @@
 // first), is counted in the org's ApiBudget, and:
 //  - is retried with exponential backoff and jitter on network errors, timeouts,
 //    5xx, SERVER_UNAVAILABLE and UNABLE_TO_LOCK_ROW — never on validation errors.
-//    A POST is not retried after a timeout or a dropped connection, because
-//    Salesforce may have applied it (creates are not idempotent). Note that Qt
-//    itself resends any request once when a kept-alive connection closes before
-//    the first byte of the answer; that case is indistinguishable here.
+//    A request that is not safe to repeat (ApiRequest::idempotency; a create
+//    is not) is not resent after a timeout or a dropped connection that may
+//    have come after Salesforce applied it: it fails with OutcomeUnknown, and
+//    the caller finds out by reading back. Note that Qt itself resends any
+//    request once when a kept-alive connection closes before the first byte of
+//    the answer; that case is indistinguishable here.
 //  - on 401 INVALID_SESSION_ID asks the OrgSession for a new access token (one
 //    single-flight refresh shared by all requests in flight, on every thread)
 //    and is retried once; if the refresh is refused the request fails with
@@ -55,6 +59,12 @@ struct ApiRequest
     int timeoutMs = 120000; // whole request, per attempt
     int maxAttempts = 0;    // 0 = the client's RetryPolicy
     bool authenticated = true; // false for GET /services/data/
+    // Whether sending it twice does no harm: a POST of reads (/composite of
+    // GETs, a Bulk query job) is Safe, a create is Unsafe. ByMethod: GET,
+    // HEAD, PUT, PATCH and DELETE are safe, POST is not.
+    enum class Idempotency { ByMethod, Safe, Unsafe };
+    Idempotency idempotency = Idempotency::ByMethod;
+    bool isIdempotent() const;
 };
 
 struct ApiReply
@@ -77,90 +87,6 @@ struct RetryPolicy
     int maxDelayMs = 30000;
 };
 
-// --- typed results --------------------------------------------------------
-
-struct JsonResult
-{
-    SalesforceError error;
-    int httpStatus = 0;
-    QJsonDocument json;
-};
-
-struct DescribeResult
-{
-    SalesforceError error;
-    bool notModified = false; // 304 to If-Modified-Since
-    QJsonObject json;
-};
-
-struct QueryResult
-{
-    SalesforceError error;
-    qint64 totalSize = 0;
-    bool done = true;
-    QString nextRecordsUrl; // empty when done
-    QJsonArray records;
-};
-
-struct SaveResult // one record of a create/update/upsert/delete or collection
-{
-    QString id;
-    bool success = false;
-    bool created = false; // upsert: 201 vs 200
-    QList<SalesforceError> errors; // collections: from `statusCode`
-};
-
-struct SaveResults
-{
-    SalesforceError error; // the request itself failed (HTTP or network)
-    QList<SaveResult> results;
-};
-
-struct CompositeSubrequest
-{
-    QString method;      // "GET", "POST", "PATCH", "DELETE"
-    QString url;         // "/services/data/v59.0/sobjects/Account"
-    QString referenceId; // usable as @{referenceId.id} later
-    QJsonValue body;     // undefined = none
-    QHash<QString, QString> httpHeaders;
-};
-
-struct CompositeSubresponse
-{
-    QString referenceId;
-    int httpStatusCode = 0;
-    QJsonValue body;
-    QHash<QString, QString> httpHeaders;
-    SalesforceError error; // parsed from body when httpStatusCode >= 300
-};
-
-struct CompositeResult
-{
-    SalesforceError error;
-    QList<CompositeSubresponse> responses;
-};
-
-struct BulkJob
-{
-    SalesforceError error;
-    QString id;
-    QString operation; // query / queryAll
-    QString state;     // UploadComplete, InProgress, JobComplete, Failed, Aborted
-    qint64 numberRecordsProcessed = 0;
-    QString errorMessage;
-    QJsonObject json;
-    bool isFinished() const;
-};
-
-struct BulkResultsPage
-{
-    SalesforceError error;
-    QByteArray csv;    // header line + rows, columns in SELECT order
-    QString locator;   // empty on the last page (Salesforce sends "null")
-    qint64 numberOfRecords = 0;
-    bool isLastPage() const { return locator.isEmpty(); }
-};
-
 class RestClient : public QObject
 {
     Q_OBJECT
@@ -178,6 +104,7 @@ public:
     ApiBudget *budget() const;
 
     using ReplyCallback = std::function<void(const ApiReply &)>;
+    template<class R> using Callback = std::function<void(const R &)>;
 
     // The general form. `done` runs exactly once on this object's thread, also
     // for cancel() (kind Cancelled) — but never after the client is destroyed.
@@ -185,61 +112,6 @@ public:
     bool cancel(RequestId id);
     void cancelAll();
     int pendingCount() const;
-
-    // --- typed helpers ---------------------------------------------------
-    template<class R> using Callback = std::function<void(const R &)>;
-
-    RequestId versions(Callback<JsonResult> done); // GET /services/data/ (no auth)
-    RequestId limits(Callback<JsonResult> done);   // also feeds the ApiBudget
-    RequestId describeGlobal(const QDateTime &ifModifiedSince, Callback<DescribeResult> done);
-    RequestId describeSObject(const QString &object, const QDateTime &ifModifiedSince,
-                              Callback<DescribeResult> done);
-
-    // batchSize 200..2000 (Sforce-Query-Options), 0 = Salesforce's default.
-    RequestId query(const QString &soql, int batchSize, ApiCategory category, Callback<QueryResult> done);
-    RequestId queryAll(const QString &soql, int batchSize, ApiCategory category, Callback<QueryResult> done);
-    RequestId queryMore(const QString &nextRecordsUrl, int batchSize, ApiCategory category,
-                        Callback<QueryResult> done);
-
-    // Replication: raw JSON ({"ids","latestDateCovered"} / {"deletedRecords",...}).
-    RequestId getUpdated(const QString &object, const QDateTime &start, const QDateTime &end,
-                         ApiCategory category, Callback<JsonResult> done);
-    RequestId getDeleted(const QString &object, const QDateTime &start, const QDateTime &end,
-                         ApiCategory category, Callback<JsonResult> done);
-
-    // Single records (Write category unless stated). `ifUnmodifiedSince` valid →
-    // conditional request; 412 when the record changed since.
-    RequestId retrieve(const QString &object, const QString &id, const QStringList &fields,
-                       ApiCategory category, Callback<JsonResult> done);
-    RequestId create(const QString &object, const QJsonObject &fields, Callback<SaveResult> done);
-    RequestId update(const QString &object, const QString &id, const QJsonObject &fields,
-                     const QDateTime &ifUnmodifiedSince, Callback<SaveResult> done);
-    RequestId remove(const QString &object, const QString &id, const QDateTime &ifUnmodifiedSince,
-                     Callback<SaveResult> done);
-    RequestId upsert(const QString &object, const QString &externalIdField, const QString &value,
-                     const QJsonObject &fields, Callback<SaveResult> done);
-
-    // Composite: at most 25 subrequests, one API call.
-    RequestId composite(bool allOrNone, const QList<CompositeSubrequest> &subrequests,
-                        ApiCategory category, Callback<CompositeResult> done);
-    // sObject collections, at most 200 records; each record needs attributes.type.
-    RequestId collectionsCreate(bool allOrNone, const QJsonArray &records, Callback<SaveResults> done);
-    RequestId collectionsUpdate(bool allOrNone, const QJsonArray &records, Callback<SaveResults> done);
-    RequestId collectionsDelete(bool allOrNone, const QStringList &ids, Callback<SaveResults> done);
-    // Composite graph: `graphs` is the "graphs" array; answer is the raw JSON.
-    RequestId compositeGraph(const QJsonArray &graphs, Callback<JsonResult> done);
-
-    // Bulk API 2.0 query jobs (category Backfill unless stated).
-    RequestId createQueryJob(const QString &soql, bool queryAll, Callback<BulkJob> done,
-                             ApiCategory category = ApiCategory::Backfill);
-    RequestId getQueryJob(const QString &jobId, Callback<BulkJob> done,
-                          ApiCategory category = ApiCategory::Backfill);
-    // locator empty = first page; maxRecords 0 = Salesforce's default.
-    RequestId getQueryJobResults(const QString &jobId, const QString &locator, qint64 maxRecords,
-                                 Callback<BulkResultsPage> done,
-                                 ApiCategory category = ApiCategory::Backfill);
-    RequestId abortQueryJob(const QString &jobId, Callback<BulkJob> done,
-                            ApiCategory category = ApiCategory::Backfill);
 
 public slots:
     // GET /limits in category Other (allowed while background is paused); wire
@@ -258,14 +130,9 @@ private:
     void onTimeout(RequestId id);
     void complete(RequestId id, ApiReply reply);
     void scheduleRetry(RequestId id, const SalesforceError &why);
-    bool mayRetry(const Pending &p, const SalesforceError &error, bool requestMayHaveArrived) const;
+    bool mayRetry(const Pending &p, const SalesforceError &error) const;
     QUrl urlFor(const ApiRequest &request) const;
 
-    RequestId queryImpl(const QString &resource, const QString &soql, int batchSize,
-                        ApiCategory category, Callback<QueryResult> done);
-    RequestId sendJson(const QByteArray &method, const QString &path, const QJsonDocument &body,
-                       ApiCategory category, Callback<JsonResult> done,
-                       const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
     OrgSession *m_session;
     QPointer<RateLimiter> m_limiter;

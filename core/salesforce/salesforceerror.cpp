@@ -110,6 +110,7 @@ QString kindName(SalesforceError::Kind kind)
     case SalesforceError::Kind::QuotaExceeded: return QStringLiteral("quota-exceeded");
     case SalesforceError::Kind::Keychain: return QStringLiteral("keychain");
     case SalesforceError::Kind::Config: return QStringLiteral("config");
+    case SalesforceError::Kind::OutcomeUnknown: return QStringLiteral("outcome-unknown");
     }
     return {};
 }
@@ -144,6 +145,9 @@ QString SalesforceError::toString() const
             .arg(detail.isEmpty() ? errorCode : detail);
     case Kind::QuotaExceeded:
         return tr("The org's daily API quota is used up (%1). Background sync resumes by itself when quota frees up; lower the request rate to spread calls out.")
+            .arg(detail);
+    case Kind::OutcomeUnknown:
+        return tr("Salesforce may or may not have applied the request: %1. Nothing was sent twice; read the record back to know.")
             .arg(detail);
     case Kind::LoginFailed: // OAuthLogin writes whole sentences
     case Kind::Keychain:

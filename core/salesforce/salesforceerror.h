@@ -26,6 +26,7 @@ struct SalesforceError
         QuotaExceeded,  // 403 REQUEST_LIMIT_EXCEEDED, or background work paused by the budget
         Keychain,       // the OS keychain refused or is missing (errorCode names which)
         Config,         // misuse or bad settings detected before anything was sent
+        OutcomeUnknown, // a request that must not be repeated lost its answer: read back to know
     };
 
     Kind kind = Kind::None;

@@ -66,8 +66,8 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
     std::weak_ptr<char> alive = m_alive;
 
     if (!hasJob()) {
-        m_request = m_client->createQueryJob(
-            soql, false,
+        m_request = salesforce::BulkQueryApi(m_client).createJob(
+            soql, false, m_category,
             [this, alive, fields](const BulkJob &job) {
                 if (alive.expired() || job.error.kind == SalesforceError::Kind::Cancelled)
                     return;
@@ -83,14 +83,13 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
                 m_checkAt = QDateTime::currentDateTimeUtc().addMSecs(m_delayMs);
                 result.kind = Result::Kind::JobCreated;
                 finishStep(result);
-            },
-            m_category);
+            });
         return;
     }
 
     if (!m_complete) {
-        m_request = m_client->getQueryJob(
-            m_job.id,
+        m_request = salesforce::BulkQueryApi(m_client).job(
+            m_job.id, m_category,
             [this, alive](const BulkJob &job) {
                 if (alive.expired() || job.error.kind == SalesforceError::Kind::Cancelled)
                     return;
@@ -117,8 +116,7 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
                 }
                 result.kind = Result::Kind::Waiting;
                 finishStep(result);
-            },
-            m_category);
+            });
         return;
     }
 
@@ -141,14 +139,12 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
 void BulkQueryReader::requestPage(const QString &locator)
 {
     std::weak_ptr<char> alive = m_alive;
-    m_ahead = m_client->getQueryJobResults(
-        m_job.id, locator, m_maxRecords,
-        [this, alive](const BulkResultsPage &page) {
+    m_ahead = salesforce::BulkQueryApi(m_client).results(
+        m_job.id, locator, m_maxRecords, m_category, [this, alive](const BulkResultsPage &page) {
             if (alive.expired() || page.error.kind == SalesforceError::Kind::Cancelled)
                 return;
             onPage(page);
-        },
-        m_category);
+        });
 }
 
 void BulkQueryReader::onPage(const BulkResultsPage &page)

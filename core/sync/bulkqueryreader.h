@@ -10,7 +10,7 @@
 // owner's to persist, with the page they belong to.
 #pragma once
 
-#include "salesforce/restclient.h"
+#include "salesforce/bulkqueryapi.h"
 
 #include <QDateTime>
 #include <QStringList>

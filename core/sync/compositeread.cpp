@@ -45,6 +45,7 @@ salesforce::RequestId sendCompositeRead(salesforce::RestClient *client, const QL
     salesforce::ApiRequest request;
     request.method = "POST";
     request.path = QStringLiteral("composite");
+    request.idempotency = salesforce::ApiRequest::Idempotency::Safe; // only GETs: resending does no harm
     request.body = QJsonDocument(QJsonObject{{QStringLiteral("allOrNone"), false},
                                              {QStringLiteral("compositeRequest"), subrequests}})
                        .toJson(QJsonDocument::Compact);

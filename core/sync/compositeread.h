@@ -5,12 +5,14 @@
 #pragma once
 
 #include "salesforce/restclient.h"
-#include "sync/rawjson.h"
+#include "salesforce/rawjson.h"
 
 #include <functional>
 #include <memory>
 
 namespace tether::sync {
+
+using salesforce::RawJson;
 
 struct CompositeGet
 {

@@ -7,11 +7,13 @@
 #pragma once
 
 #include "schema/tableschema.h"
-#include "sync/rawjson.h"
+#include "salesforce/rawjson.h"
 
 #include <QStringList>
 
 namespace tether::sync {
+
+using salesforce::RawJson;
 
 struct QueryPage
 {

@@ -3,6 +3,7 @@
 #include "logging.h"
 #include "salesforce/apibudget.h"
 #include "salesforce/ratelimiter.h"
+#include "salesforce/sobjectapi.h"
 #include "sync/statusbuilder.h"
 
 #include <QJsonObject>
@@ -129,7 +130,7 @@ void SyncEngine::stop()
 void SyncEngine::discoverObjects()
 {
     // No explicit selection: the org's common objects and every custom one.
-    m_context.client->describeGlobal({}, [this](const salesforce::DescribeResult &result) {
+    salesforce::SObjectApi(m_context.client).describeGlobal({}, [this](const salesforce::DescribeResult &result) {
         if (!m_running || result.error.kind == salesforce::SalesforceError::Kind::Cancelled)
             return;
         if (result.error) {

@@ -6,6 +6,7 @@
 //    noBackendSaysSo.
 #include "salesforce/oauthlogin.h"
 #include "salesforce/orgsession.h"
+#include "salesforce/queryapi.h"
 #include "salesforce/restclient.h"
 #include "salesforce/tokenendpoint.h"
 #include "salesforce/tokenstore.h"
@@ -137,7 +138,7 @@ void TestKeychain::loginSurvivesRestart()
     RestClient client(&second, nullptr, nullptr);
     QueryResult result;
     done = false;
-    client.query(QStringLiteral("SELECT Id FROM Account"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
+    QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!result.error, qPrintable(result.error.toString()));
     QCOMPARE(result.totalSize, 5);

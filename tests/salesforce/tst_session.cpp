@@ -7,7 +7,11 @@
 #include "salesforce/oauthlogin.h"
 #include "salesforce/orgsession.h"
 #include "salesforce/ratelimiter.h"
+#include "salesforce/bulkqueryapi.h"
+#include "salesforce/compositeapi.h"
+#include "salesforce/queryapi.h"
 #include "salesforce/restclient.h"
+#include "salesforce/sobjectapi.h"
 #include "salesforce/tokenendpoint.h"
 #include "simprocess.h"
 
@@ -219,11 +223,11 @@ void TestSession::pkceLoginWithTestAsBrowser()
     RestClient client(&session, nullptr, nullptr);
     QueryResult result;
     bool done = false;
-    client.query(QStringLiteral("SELECT Id, Name FROM Account LIMIT 5"), 0, ApiCategory::Poll,
+    QueryApi(&client).query(QStringLiteral("SELECT Id, Name FROM Account LIMIT 5"), 0, ApiCategory::Poll,
                  [&](const QueryResult &r) { result = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!result.error, qPrintable(result.error.toString()));
-    QCOMPARE(result.records.size(), 5);
+    QCOMPARE(result.records()->elements.size(), size_t(5));
     m_refreshToken = tokens.refreshToken;
 }
 
@@ -375,14 +379,14 @@ void TestSession::typedHelpers()
 
     JsonResult versions;
     bool done = false;
-    client.versions([&](const JsonResult &r) { versions = r; done = true; });
+    SObjectApi(&client).versions([&](const JsonResult &r) { versions = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!versions.error, qPrintable(versions.error.toString()));
-    QVERIFY(versions.json.isArray() && !versions.json.array().isEmpty());
+    QVERIFY(versions.json().isArray() && !versions.json().array().isEmpty());
 
     JsonResult limits;
     done = false;
-    client.limits([&](const JsonResult &r) { limits = r; done = true; });
+    SObjectApi(&client).limits([&](const JsonResult &r) { limits = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!limits.error, qPrintable(limits.error.toString()));
     QVERIFY(budget.max() > 0);
@@ -390,7 +394,7 @@ void TestSession::typedHelpers()
 
     DescribeResult global;
     done = false;
-    client.describeGlobal({}, [&](const DescribeResult &r) { global = r; done = true; });
+    SObjectApi(&client).describeGlobal({}, [&](const DescribeResult &r) { global = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!global.error, qPrintable(global.error.toString()));
     QVERIFY(!global.notModified);
@@ -398,20 +402,20 @@ void TestSession::typedHelpers()
 
     DescribeResult later;
     done = false;
-    client.describeGlobal(QDateTime::currentDateTimeUtc().addDays(1), [&](const DescribeResult &r) { later = r; done = true; });
+    SObjectApi(&client).describeGlobal(QDateTime::currentDateTimeUtc().addDays(1), [&](const DescribeResult &r) { later = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!later.error, qPrintable(later.error.toString()));
     QVERIFY(later.notModified);
 
     DescribeResult account;
     done = false;
-    client.describeSObject(QStringLiteral("Account"), {}, [&](const DescribeResult &r) { account = r; done = true; });
+    SObjectApi(&client).describe(QStringLiteral("Account"), {}, [&](const DescribeResult &r) { account = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!account.error, qPrintable(account.error.toString()));
     QVERIFY(!account.json.value(QStringLiteral("fields")).toArray().isEmpty());
 
     // Paging: 450 accounts at batch size 200 → 3 pages through nextRecordsUrl.
-    QJsonArray all;
+    QStringList all; // the records' JSON text
     int pages = 0;
     QString next;
     bool finished = false;
@@ -419,16 +423,16 @@ void TestSession::typedHelpers()
     std::function<void(const QueryResult &)> onPage = [&](const QueryResult &r) {
         QVERIFY2(!r.error, qPrintable(r.error.toString()));
         ++pages;
-        for (const QJsonValue &v : r.records)
-            all.append(v);
+        for (const RawJson::Value &record : r.records()->elements)
+            all.append(QString::fromUtf8(r.json->rawText(record)));
         if (r.done) {
             finished = true;
             return;
         }
         QVERIFY(!r.nextRecordsUrl.isEmpty());
-        client.queryMore(r.nextRecordsUrl, 200, ApiCategory::Backfill, onPage);
+        QueryApi(&client).queryMore(r.nextRecordsUrl, 200, ApiCategory::Backfill, onPage);
     };
-    client.query(QStringLiteral("SELECT Id, Name FROM Account WHERE Name != 'x+y&z%20' ORDER BY Id"), 200,
+    QueryApi(&client).query(QStringLiteral("SELECT Id, Name FROM Account WHERE Name != 'x+y&z%20' ORDER BY Id"), 200,
                  ApiCategory::Backfill, onPage);
     QTRY_VERIFY_WITH_TIMEOUT(finished, 30000);
     QCOMPARE(all.size(), 450);
@@ -437,7 +441,7 @@ void TestSession::typedHelpers()
     // Writes: create, update, remove; a validation error comes back typed.
     SaveResult created;
     done = false;
-    client.create(QStringLiteral("Account"), QJsonObject{{QStringLiteral("Name"), QStringLiteral("Tether test")}},
+    SObjectApi(&client).create(QStringLiteral("Account"), jsonBody(QJsonObject{{QStringLiteral("Name"), QStringLiteral("Tether test")}}),
                   [&](const SaveResult &r) { created = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(created.success, created.errors.isEmpty() ? "" : qPrintable(created.errors.first().toString()));
@@ -445,14 +449,14 @@ void TestSession::typedHelpers()
 
     SaveResult updated;
     done = false;
-    client.update(QStringLiteral("Account"), created.id, QJsonObject{{QStringLiteral("Name"), QStringLiteral("Renamed")}}, {},
+    SObjectApi(&client).update(QStringLiteral("Account"), created.id, jsonBody(QJsonObject{{QStringLiteral("Name"), QStringLiteral("Renamed")}}), {},
                   [&](const SaveResult &r) { updated = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY(updated.success);
 
     SaveResult stale;
     done = false;
-    client.update(QStringLiteral("Account"), created.id, QJsonObject{{QStringLiteral("Name"), QStringLiteral("Lost")}},
+    SObjectApi(&client).update(QStringLiteral("Account"), created.id, jsonBody(QJsonObject{{QStringLiteral("Name"), QStringLiteral("Lost")}}),
                   QDateTime::currentDateTimeUtc().addDays(-30), [&](const SaveResult &r) { stale = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY(!stale.success);
@@ -460,10 +464,10 @@ void TestSession::typedHelpers()
 
     SaveResults collection;
     done = false;
-    client.collectionsCreate(true,
-                             QJsonArray{QJsonObject{{QStringLiteral("attributes"), QJsonObject{{QStringLiteral("type"), QStringLiteral("Account")}}},
+    CompositeApi(&client).collectionsCreate(true,
+                             QJsonDocument(QJsonArray{QJsonObject{{QStringLiteral("attributes"), QJsonObject{{QStringLiteral("type"), QStringLiteral("Account")}}},
                                                     {QStringLiteral("Name"), QStringLiteral("Good")}},
-                                        QJsonObject{{QStringLiteral("attributes"), QJsonObject{{QStringLiteral("type"), QStringLiteral("Account")}}}}},
+                                        QJsonObject{{QStringLiteral("attributes"), QJsonObject{{QStringLiteral("type"), QStringLiteral("Account")}}}}}).toJson(QJsonDocument::Compact),
                              [&](const SaveResults &r) { collection = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!collection.error, qPrintable(collection.error.toString()));
@@ -474,41 +478,41 @@ void TestSession::typedHelpers()
 
     CompositeResult composite;
     done = false;
-    client.composite(true,
+    CompositeApi(&client).composite(true,
                      {CompositeSubrequest{QStringLiteral("POST"), QStringLiteral("/services/data/v59.0/sobjects/Account"),
-                                          QStringLiteral("acct"), QJsonObject{{QStringLiteral("Name"), QStringLiteral("Composite")}}, {}},
+                                          QStringLiteral("acct"), R"({"Name":"Composite"})", {}},
                       CompositeSubrequest{QStringLiteral("GET"), QStringLiteral("/services/data/v59.0/sobjects/Account/@{acct.id}"),
-                                          QStringLiteral("read"), QJsonValue(QJsonValue::Undefined), {}}},
-                     ApiCategory::Write, [&](const CompositeResult &r) { composite = r; done = true; });
+                                          QStringLiteral("read"), {}, {}}},
+                     ApiCategory::Write, ApiRequest::Idempotency::Unsafe, [&](const CompositeResult &r) { composite = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!composite.error, qPrintable(composite.error.toString()));
     QCOMPARE(composite.responses.size(), 2);
     QCOMPARE(composite.responses.at(0).httpStatusCode, 201);
-    QCOMPARE(composite.responses.at(1).body.toObject().value(QStringLiteral("Name")).toString(), QStringLiteral("Composite"));
+    QCOMPARE(QJsonDocument::fromJson(composite.responses.at(1).body).object().value(QStringLiteral("Name")).toString(), QStringLiteral("Composite"));
 
     // Upsert on the external id: created first, then matched.
     SaveResult upserted;
     done = false;
-    client.upsert(QStringLiteral("Account"), QStringLiteral("ERP_Id__c"), QStringLiteral("ERP-71"),
-                  QJsonObject{{QStringLiteral("Name"), QStringLiteral("Upserted")}}, [&](const SaveResult &r) { upserted = r; done = true; });
+    SObjectApi(&client).upsert(QStringLiteral("Account"), QStringLiteral("ERP_Id__c"), QStringLiteral("ERP-71"),
+                  jsonBody(QJsonObject{{QStringLiteral("Name"), QStringLiteral("Upserted")}}), [&](const SaveResult &r) { upserted = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(upserted.success, upserted.errors.isEmpty() ? "" : qPrintable(upserted.errors.first().toString()));
     QVERIFY(upserted.created);
     SaveResult matched;
     done = false;
-    client.upsert(QStringLiteral("Account"), QStringLiteral("ERP_Id__c"), QStringLiteral("ERP-71"),
-                  QJsonObject{{QStringLiteral("Name"), QStringLiteral("Upserted again")}}, [&](const SaveResult &r) { matched = r; done = true; });
+    SObjectApi(&client).upsert(QStringLiteral("Account"), QStringLiteral("ERP_Id__c"), QStringLiteral("ERP-71"),
+                  jsonBody(QJsonObject{{QStringLiteral("Name"), QStringLiteral("Upserted again")}}), [&](const SaveResult &r) { matched = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY(matched.success);
     QVERIFY(!matched.created);
 
     JsonResult fetched;
     done = false;
-    client.retrieve(QStringLiteral("Account"), upserted.id, {QStringLiteral("Name"), QStringLiteral("ERP_Id__c")}, ApiCategory::Poll,
+    SObjectApi(&client).retrieve(QStringLiteral("Account"), upserted.id, {QStringLiteral("Name"), QStringLiteral("ERP_Id__c")}, ApiCategory::Poll,
                     [&](const JsonResult &r) { fetched = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!fetched.error, qPrintable(fetched.error.toString()));
-    QCOMPARE(fetched.json.object().value(QStringLiteral("Name")).toString(), QStringLiteral("Upserted again"));
+    QCOMPARE(fetched.json().object().value(QStringLiteral("Name")).toString(), QStringLiteral("Upserted again"));
 
     // Composite graph: one transaction, answered per graph.
     JsonResult graph;
@@ -520,26 +524,26 @@ void TestSession::typedHelpers()
                                 {QStringLiteral("url"), QStringLiteral("/services/data/v59.0/sobjects/Account")},
                                 {QStringLiteral("referenceId"), QStringLiteral("a1")},
                                 {QStringLiteral("body"), QJsonObject{{QStringLiteral("Name"), QStringLiteral("Graph")}}}}}}}};
-    client.compositeGraph(graphs, [&](const JsonResult &r) { graph = r; done = true; });
+    CompositeApi(&client).graph(QJsonDocument(graphs).toJson(QJsonDocument::Compact), [&](const JsonResult &r) { graph = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!graph.error, qPrintable(graph.error.toString()));
-    const QJsonObject g1 = graph.json.object().value(QStringLiteral("graphs")).toArray().first().toObject();
+    const QJsonObject g1 = graph.json().object().value(QStringLiteral("graphs")).toArray().first().toObject();
     QVERIFY2(g1.value(QStringLiteral("isSuccessful")).toBool(), QJsonDocument(g1).toJson().constData());
 
     // Collections update and delete.
     SaveResults updatedMany;
     done = false;
-    client.collectionsUpdate(false,
-                             QJsonArray{QJsonObject{{QStringLiteral("attributes"), QJsonObject{{QStringLiteral("type"), QStringLiteral("Account")}}},
+    CompositeApi(&client).collectionsUpdate(false,
+                             QJsonDocument(QJsonArray{QJsonObject{{QStringLiteral("attributes"), QJsonObject{{QStringLiteral("type"), QStringLiteral("Account")}}},
                                                     {QStringLiteral("id"), upserted.id},
-                                                    {QStringLiteral("Name"), QStringLiteral("Via collections")}}},
+                                                    {QStringLiteral("Name"), QStringLiteral("Via collections")}}}).toJson(QJsonDocument::Compact),
                              [&](const SaveResults &r) { updatedMany = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!updatedMany.error, qPrintable(updatedMany.error.toString()));
     QVERIFY(updatedMany.results.first().success);
     SaveResults deletedMany;
     done = false;
-    client.collectionsDelete(false, {upserted.id}, [&](const SaveResults &r) { deletedMany = r; done = true; });
+    CompositeApi(&client).collectionsDelete(false, {upserted.id}, [&](const SaveResults &r) { deletedMany = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!deletedMany.error, qPrintable(deletedMany.error.toString()));
     QVERIFY(deletedMany.results.first().success);
@@ -547,16 +551,16 @@ void TestSession::typedHelpers()
     // queryAll still sees the soft-deleted record; query does not.
     QueryResult withDeleted;
     done = false;
-    client.queryAll(QStringLiteral("SELECT Id, IsDeleted FROM Account WHERE ERP_Id__c = 'ERP-71'"), 0, ApiCategory::Poll,
+    QueryApi(&client).queryAll(QStringLiteral("SELECT Id, IsDeleted FROM Account WHERE ERP_Id__c = 'ERP-71'"), 0, ApiCategory::Poll,
                     [&](const QueryResult &r) { withDeleted = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!withDeleted.error, qPrintable(withDeleted.error.toString()));
     QCOMPARE(withDeleted.totalSize, 1);
-    QVERIFY(withDeleted.records.first().toObject().value(QStringLiteral("IsDeleted")).toBool());
+    QVERIFY(withDeleted.records()->elements.front().member("IsDeleted")->boolean);
 
     SaveResult removed;
     done = false;
-    client.remove(QStringLiteral("Account"), created.id, {}, [&](const SaveResult &r) { removed = r; done = true; });
+    SObjectApi(&client).remove(QStringLiteral("Account"), created.id, {}, [&](const SaveResult &r) { removed = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY(removed.success);
 
@@ -565,16 +569,16 @@ void TestSession::typedHelpers()
     JsonResult deleted;
     done = false;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    client.getDeleted(QStringLiteral("Account"), now.addSecs(-3600), now.addSecs(120), ApiCategory::Poll,
+    SObjectApi(&client).getDeleted(QStringLiteral("Account"), now.addSecs(-3600), now.addSecs(120), ApiCategory::Poll,
                       [&](const JsonResult &r) { deleted = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!deleted.error, qPrintable(deleted.error.toString()));
-    QVERIFY(deleted.json.object().value(QStringLiteral("deletedRecords")).isArray());
-    QVERIFY(!deleted.json.object().value(QStringLiteral("latestDateCovered")).toString().isEmpty());
+    QVERIFY(deleted.json().object().value(QStringLiteral("deletedRecords")).isArray());
+    QVERIFY(!deleted.json().object().value(QStringLiteral("latestDateCovered")).toString().isEmpty());
 
     JsonResult badWindow;
     done = false;
-    client.getUpdated(QStringLiteral("Account"), now, now, ApiCategory::Poll, [&](const JsonResult &r) { badWindow = r; done = true; });
+    SObjectApi(&client).getUpdated(QStringLiteral("Account"), now, now, ApiCategory::Poll, [&](const JsonResult &r) { badWindow = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QCOMPARE(badWindow.error.errorCode, QStringLiteral("INVALID_REPLICATION_DATE"));
     QCOMPARE(badWindow.error.httpStatus, 400);
@@ -596,7 +600,7 @@ void TestSession::bulkQueryJobWithCsvPaging()
 
     BulkJob job;
     bool done = false;
-    client.createQueryJob(QStringLiteral("SELECT Id, Name FROM Account"), false, [&](const BulkJob &j) { job = j; done = true; });
+    BulkQueryApi(&client).createJob(QStringLiteral("SELECT Id, Name FROM Account"), false, ApiCategory::Backfill, [&](const BulkJob &j) { job = j; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QVERIFY2(!job.error, qPrintable(job.error.toString()));
     QVERIFY(!job.id.isEmpty());
@@ -606,9 +610,9 @@ void TestSession::bulkQueryJobWithCsvPaging()
     std::function<void(const BulkJob &)> poll = [&](const BulkJob &j) {
         status = j;
         if (!j.error && !j.isFinished())
-            client.getQueryJob(job.id, poll);
+            BulkQueryApi(&client).job(job.id, ApiCategory::Backfill, poll);
     };
-    client.getQueryJob(job.id, poll);
+    BulkQueryApi(&client).job(job.id, ApiCategory::Backfill, poll);
     QTRY_VERIFY_WITH_TIMEOUT(status.isFinished() || status.error, 60000);
     QVERIFY2(!status.error, qPrintable(status.error.toString()));
     QCOMPARE(status.state, QStringLiteral("JobComplete"));
@@ -624,9 +628,9 @@ void TestSession::bulkQueryJobWithCsvPaging()
         if (p.isLastPage())
             last = true;
         else
-            client.getQueryJobResults(job.id, p.locator, 200, onPage);
+            BulkQueryApi(&client).results(job.id, p.locator, 200, ApiCategory::Backfill, onPage);
     };
-    client.getQueryJobResults(job.id, {}, 200, onPage);
+    BulkQueryApi(&client).results(job.id, {}, 200, ApiCategory::Backfill, onPage);
     QTRY_VERIFY_WITH_TIMEOUT(last, 30000);
     QVERIFY(rows >= 450);
     QVERIFY(pages >= 3);
@@ -699,13 +703,48 @@ void TestSession::retriesTransientFaultsButNotValidationErrors()
     // byte arrived (here the simulator drops it before processing); the client
     // itself never sends the POST a second time.
     QCOMPARE(reply.attempts, 1);
-    QVERIFY(reply.ok() || reply.error.kind == SalesforceError::Kind::Network);
+    QVERIFY(reply.ok() || reply.error.kind == SalesforceError::Kind::OutcomeUnknown);
     QueryResult count;
     done = false;
-    client.query(QStringLiteral("SELECT Id FROM Account WHERE Name = 'Dropped'"), 0, ApiCategory::Poll,
+    QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account WHERE Name = 'Dropped'"), 0, ApiCategory::Poll,
                  [&](const QueryResult &r) { count = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QCOMPARE(count.totalSize, reply.ok() ? 1 : 0); // never a duplicate
+
+    // Idempotency decides, not the method: dropped twice (Qt's own resend
+    // too), a read-only POST (a /composite of GETs, marked Safe) is sent
+    // again by the client, a create (Unsafe) is not — it reports that its
+    // outcome is unknown, and indeed nothing was created.
+    control("POST", QStringLiteral("/__sim/faults"),
+            {{QStringLiteral("pattern"), QStringLiteral("/services/data/*/composite")}, {QStringLiteral("kind"), QStringLiteral("drop")},
+             {QStringLiteral("count"), 2}});
+    CompositeResult reads;
+    done = false;
+    CompositeApi(&client).composite(false,
+                                    {CompositeSubrequest{QStringLiteral("GET"), QStringLiteral("/services/data/v59.0/limits"),
+                                                         QStringLiteral("limits"), {}, {}}},
+                                    ApiCategory::Poll, ApiRequest::Idempotency::Safe,
+                                    [&](const CompositeResult &r) { reads = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+    QVERIFY2(!reads.error, qPrintable(reads.error.toString()));
+    QCOMPARE(reads.responses.size(), 1);
+    QCOMPARE(reads.responses.first().httpStatusCode, 200);
+    control("POST", QStringLiteral("/__sim/faults"),
+            {{QStringLiteral("pattern"), QStringLiteral("/services/data/*/sobjects/Account")}, {QStringLiteral("kind"), QStringLiteral("drop")},
+             {QStringLiteral("method"), QStringLiteral("POST")}, {QStringLiteral("count"), 2}});
+    SaveResult lost;
+    done = false;
+    SObjectApi(&client).create(QStringLiteral("Account"), R"({"Name":"Lost answer"})", [&](const SaveResult &r) { lost = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+    QVERIFY(!lost.success);
+    QCOMPARE(lost.errors.first().kind, SalesforceError::Kind::OutcomeUnknown);
+    QVERIFY2(lost.errors.first().toString().contains(QStringLiteral("may or may not have applied")),
+             qPrintable(lost.errors.first().toString()));
+    done = false;
+    QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account WHERE Name = 'Lost answer'"), 0, ApiCategory::Poll,
+                            [&](const QueryResult &r) { count = r; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QCOMPARE(count.totalSize, 0);
 
     // Retries give up after maxAttempts.
     control("POST", QStringLiteral("/__sim/faults"),
@@ -770,20 +809,20 @@ void TestSession::quotaGuardPausesAndResumesBackgroundWork()
     // Background polling until the org's usage reaches 80 of 100.
     int answered = 0;
     for (int i = 0; i < 10; ++i)
-        client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &) { ++answered; });
+        QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &) { ++answered; });
     QTRY_VERIFY_WITH_TIMEOUT(budget.backgroundPaused(), 20000);
     QCOMPARE(paused.size(), 1);
     QVERIFY(budget.used() >= 80);
     // Whatever background work was still queued stays queued ...
     bool polled = false;
-    client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) {
+    QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) {
         QVERIFY2(!r.error, qPrintable(r.error.toString()));
         polled = true;
     });
     // ... while a write goes through.
     SaveResult write;
     bool wrote = false;
-    client.create(QStringLiteral("Account"), QJsonObject{{QStringLiteral("Name"), QStringLiteral("During pause")}},
+    SObjectApi(&client).create(QStringLiteral("Account"), jsonBody(QJsonObject{{QStringLiteral("Name"), QStringLiteral("During pause")}}),
                   [&](const SaveResult &r) { write = r; wrote = true; });
     QTRY_VERIFY_WITH_TIMEOUT(wrote, 20000);
     QVERIFY(write.success);
@@ -816,7 +855,7 @@ void TestSession::quotaExhaustedAnswerPausesBackground()
              {QStringLiteral("count"), 1}});
     QueryResult result;
     bool done = false;
-    client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Backfill, [&](const QueryResult &r) { result = r; done = true; });
+    QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Backfill, [&](const QueryResult &r) { result = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QCOMPARE(result.error.kind, SalesforceError::Kind::QuotaExceeded);
     QCOMPARE(result.error.errorCode, QStringLiteral("REQUEST_LIMIT_EXCEEDED"));
@@ -848,7 +887,7 @@ void TestSession::revokedRefreshTokenEndsSession()
 
     QueryResult result;
     bool done = false;
-    client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
+    QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QCOMPARE(result.error.kind, SalesforceError::Kind::LoginRequired);
     QVERIFY2(result.error.toString().contains(QStringLiteral("Log in again")), qPrintable(result.error.toString()));
@@ -860,7 +899,7 @@ void TestSession::revokedRefreshTokenEndsSession()
 
     // Later requests fail at once, without touching the network.
     done = false;
-    client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
+    QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
     QCOMPARE(result.error.kind, SalesforceError::Kind::LoginRequired);
 }
@@ -896,7 +935,7 @@ void TestSession::logoutRevokesTheRefreshToken()
     RestClient client(&stale, nullptr, nullptr);
     QueryResult result;
     done = false;
-    client.query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
+    QueryApi(&client).query(QStringLiteral("SELECT Id FROM Account LIMIT 1"), 0, ApiCategory::Poll, [&](const QueryResult &r) { result = r; done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
     QCOMPARE(result.error.kind, SalesforceError::Kind::LoginRequired);
 }
@@ -934,12 +973,12 @@ void TestSession::noTokenInAnyLogLine()
     control("POST", QStringLiteral("/__sim/sessions/invalidate"));
     int answered = 0;
     for (int i = 0; i < 5; ++i)
-        client.query(QStringLiteral("SELECT Id, Name FROM Account LIMIT 3"), 0, ApiCategory::Poll, [&](const QueryResult &r) {
+        QueryApi(&client).query(QStringLiteral("SELECT Id, Name FROM Account LIMIT 3"), 0, ApiCategory::Poll, [&](const QueryResult &r) {
             QVERIFY2(!r.error, qPrintable(r.error.toString()));
             ++answered;
         });
     bool wrote = false;
-    client.create(QStringLiteral("Account"), QJsonObject{{QStringLiteral("Name"), QStringLiteral("Logged")}}, [&](const SaveResult &) { wrote = true; });
+    SObjectApi(&client).create(QStringLiteral("Account"), jsonBody(QJsonObject{{QStringLiteral("Name"), QStringLiteral("Logged")}}), [&](const SaveResult &) { wrote = true; });
     QTRY_COMPARE_WITH_TIMEOUT(answered, 5, 20000);
     QTRY_VERIFY_WITH_TIMEOUT(wrote, 20000);
     const QString renewed = session.accessToken();

@@ -1,6 +1,6 @@
 // Type mapping, DDL and migration planning (pure functions, no server).
 #include "schema/tableschema.h"
-#include "sync/rawjson.h"
+#include "salesforce/rawjson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -151,7 +151,7 @@ void TestSchema::migrationPlan()
 
 void TestSchema::rawJsonKeepsNumbersExact()
 {
-    using tether::sync::RawJson;
+    using tether::salesforce::RawJson;
     const RawJson json(R"({"a": 9999999999999999.99, "b": "x\"y\u00e9\ud83d\ude80", "c": {"k": [1, null]}, "d": true})");
     QVERIFY2(json.ok(), qPrintable(json.errorString()));
     QCOMPARE(json.rawText(*json.root().member("a")), QByteArray("9999999999999999.99"));
@@ -163,7 +163,7 @@ void TestSchema::rawJsonKeepsNumbersExact()
 
 void TestSchema::rawJsonRejectsMalformed()
 {
-    using tether::sync::RawJson;
+    using tether::salesforce::RawJson;
     for (const char *bad : {"{", "{\"a\":}", "[1,]", "{\"a\":1} x", "\"open", "nul"}) {
         const RawJson json{QByteArray(bad)};
         QVERIFY2(!json.ok(), bad);

@@ -11,7 +11,7 @@
 #include <QString>
 #include <vector>
 
-namespace tether::sync {
+namespace tether::salesforce {
 
 class RawJson
 {
@@ -62,4 +62,4 @@ private:
     QString m_error;
 };
 
-} // namespace tether::sync
+} // namespace tether::salesforce

@@ -1,8 +1,8 @@
-#include "sync/rawjson.h"
+#include "salesforce/rawjson.h"
 
 #include <cstring>
 
-namespace tether::sync {
+namespace tether::salesforce {
 
 namespace {
 constexpr int maxDepth = 64;
@@ -255,4 +255,4 @@ QByteArray RawJson::text(const Value &value) const
     return out;
 }
 
-} // namespace tether::sync
+} // namespace tether::salesforce
