@@ -25,6 +25,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void backfillEqualsSimulator();
+    void oracleSeesEveryKindOfDifference();
     void changesAndSoftDeletesArrive();
     void manyChangesSpanPages();
     void recordsWrittenTogetherAllArrive();
@@ -157,6 +158,40 @@ void TestSyncEngine::backfillEqualsSimulator()
     // The status view answers for every table.
     QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM tether.sync_status WHERE phase = 'polling' AND last_error IS NULL")),
              QString::number(m_objects.size()));
+}
+
+void TestSyncEngine::oracleSeesEveryKindOfDifference()
+{
+    // The comparison every test here relies on must fail when the mirror is
+    // wrong: spoil one thing at a time in plain SQL (inside a transaction that
+    // is rolled back) and check that it is reported.
+    struct Spoil
+    {
+        const char *object;
+        const char *sql;
+        const char *mentions;
+    };
+    const Spoil spoils[] = {
+        {"Invoice__c", "UPDATE salesforce.invoice__c SET amount__c = amount__c + 0.01 WHERE id = (SELECT min(id) FROM salesforce.invoice__c WHERE amount__c IS NOT NULL)", "amount__c"},
+        {"Account", "UPDATE salesforce.account SET systemmodstamp = systemmodstamp + interval '1 millisecond' WHERE id = (SELECT min(id) FROM salesforce.account)", "systemmodstamp"},
+        {"Account", "DELETE FROM salesforce.account WHERE id = (SELECT max(id) FROM salesforce.account)", "records"},
+        {"Product2", "INSERT INTO salesforce.product2 (id, name) VALUES ('01tZZZZZZZZZZZZZZZ', 'not in Salesforce')", "records"},
+        {"Contact", "UPDATE salesforce.contact SET lastname = NULL WHERE id = (SELECT min(id) FROM salesforce.contact)", "lastname"},
+        {"Opportunity", "UPDATE salesforce.opportunity SET closedate = closedate + 1 WHERE id = (SELECT min(id) FROM salesforce.opportunity)", "closedate"},
+        {"User", "UPDATE salesforce.user SET isactive = NOT isactive WHERE id = (SELECT min(id) FROM salesforce.user)", "isactive"},
+    };
+    QString why;
+    for (const Spoil &spoil : spoils) {
+        const QString object = QString::fromLatin1(spoil.object);
+        QVERIFY(m_mirror.exec(QStringLiteral("BEGIN")).ok());
+        const store::PgResult spoiled = m_mirror.exec(QString::fromLatin1(spoil.sql));
+        QVERIFY2(spoiled.ok() && spoiled.affectedRows() == 1, qPrintable(spoiled.error().toString()));
+        const bool equal = compareOnce(object, &why);
+        QVERIFY(m_mirror.exec(QStringLiteral("ROLLBACK")).ok());
+        QVERIFY2(!equal, spoil.sql);
+        QVERIFY2(why.contains(QString::fromLatin1(spoil.mentions)), qPrintable(why));
+        QVERIFY2(compareOnce(object, &why), qPrintable(why)); // and equal again once undone
+    }
 }
 
 void TestSyncEngine::changesAndSoftDeletesArrive()
