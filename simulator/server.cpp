@@ -663,35 +663,24 @@ Reply SimServer::handleData(DataRequest &r, bool topLevel)
             reply.headers.append({"Sforce-Limit-Info", limitInfo()});
             return reply;
         }
-        int faultDelay = 0;
         const QString fullPath = QStringLiteral("/services/data/v") + QString::fromLatin1(r.version) + r.path;
-        for (int i = 0; i < m_faults.size(); ++i) {
-            Fault &f = m_faults[i];
-            if (f.subrequests || (!f.method.isEmpty() && f.method != r.method) || !f.regex.match(fullPath).hasMatch())
-                continue;
-            const QString kind = f.kind;
-            const int latency = f.latencyMs;
-            if (f.remaining > 0 && --f.remaining == 0)
-                m_faults.removeAt(i--);
-            if (kind == QLatin1String("latency")) {
-                faultDelay += latency;
-                continue;
-            }
-            if (kind == QLatin1String("drop")) {
-                reply.drop = true;
-                return reply;
-            }
-            if (kind == QLatin1String("invalidate_session")) {
+        const FaultInjector::Effect fault = m_faults.matchRequest(r.method, fullPath);
+        const int faultDelay = fault.latencyMs;
+        if (fault.kind == QLatin1String("drop")) {
+            reply.drop = true;
+            return reply;
+        }
+        if (fault.kind == QLatin1String("quota_exhausted"))
+            m_apiUsed = std::max(m_apiUsed, m_options.dailyLimit); // the accounting below answers 403
+        else if (!fault.kind.isEmpty()) {
+            if (fault.kind == QLatin1String("invalidate_session")) {
                 m_sessions.clear();
                 reply = errorReply(401, "INVALID_SESSION_ID", QStringLiteral("Session expired or invalid"));
                 reply.headers.append({QByteArray("WWW-Authenticate"), QByteArray("Token")});
-            } else if (kind == QLatin1String("quota_exhausted")) {
-                m_apiUsed = std::max(m_apiUsed, m_options.dailyLimit);
-                break; // the accounting below answers 403
             } else {
-                if (kind != QLatin1String("http503"))
+                if (fault.kind != QLatin1String("http503"))
                     ++m_apiUsed; // Salesforce counts requests that failed inside
-                reply = faultReply(kind);
+                reply = faultReply(fault.kind);
             }
             reply.headers.append({"Sforce-Limit-Info", limitInfo()});
             reply.delayMs = faultDelay;
@@ -714,15 +703,8 @@ Reply SimServer::handleData(DataRequest &r, bool topLevel)
     // subrequest it matches (path and decoded query, e.g. "*COUNT() FROM Lead*").
     const QString subPath = QStringLiteral("/services/data/v") + QString::fromLatin1(r.version) + r.path
                           + (r.query.isEmpty() ? QString() : u'?' + r.query.toString(QUrl::FullyDecoded));
-    for (int i = 0; i < m_faults.size(); ++i) {
-        Fault &f = m_faults[i];
-        if (!f.subrequests || (!f.method.isEmpty() && f.method != r.method) || !f.regex.match(subPath).hasMatch())
-            continue;
-        const QString kind = f.kind;
-        if (f.remaining > 0 && --f.remaining == 0)
-            m_faults.removeAt(i--);
-        return faultReply(kind);
-    }
+    if (const std::optional<QString> kind = m_faults.matchSubrequest(r.method, subPath))
+        return faultReply(*kind);
     return dispatchData(r);
 }
 
@@ -809,50 +791,23 @@ Reply SimServer::handleControl(const QHttpServerRequest &request, const QString 
                                : errorReply(500, "UNKNOWN_EXCEPTION", QStringLiteral("Saving failed; see tether-sim's log."));
     }
     if (section == QLatin1String("faults")) {
-        if (method == "GET") {
-            QJsonArray list;
-            for (const Fault &f : std::as_const(m_faults))
-                list.append(QJsonObject{{QStringLiteral("id"), f.id}, {QStringLiteral("pattern"), f.pattern},
-                                        {QStringLiteral("subrequests"), f.subrequests},
-                                        {QStringLiteral("method"), QString::fromLatin1(f.method)}, {QStringLiteral("kind"), f.kind},
-                                        {QStringLiteral("remaining"), f.remaining}, {QStringLiteral("latencyMs"), f.latencyMs}});
-            return jsonReply(200, QJsonDocument(list).toJson(QJsonDocument::Compact));
-        }
+        if (method == "GET")
+            return jsonReply(200, QJsonDocument(m_faults.list()).toJson(QJsonDocument::Compact));
         if (method == "DELETE") {
             if (parts.size() > 1) {
                 const int id = parts[1].toInt();
-                const qsizetype before = m_faults.size();
-                m_faults.removeIf([id](const Fault &f) { return f.id == id; });
-                return before == m_faults.size() ? errorReply(404, "NOT_FOUND", QStringLiteral("No fault with id %1.").arg(id))
-                                                  : ok({{QStringLiteral("removed"), id}});
+                return m_faults.remove(id) ? ok({{QStringLiteral("removed"), id}})
+                                           : errorReply(404, "NOT_FOUND", QStringLiteral("No fault with id %1.").arg(id));
             }
             m_faults.clear();
             return ok({{QStringLiteral("removed"), QStringLiteral("all")}});
         }
         if (method == "POST") {
-            static const QStringList kinds = {QStringLiteral("latency"), QStringLiteral("http500"), QStringLiteral("http503"),
-                                              QStringLiteral("unable_to_lock_row"), QStringLiteral("drop"),
-                                              QStringLiteral("invalidate_session"), QStringLiteral("quota_exhausted"),
-                                              QStringLiteral("not_found")};
-            Fault f;
-            f.id = m_nextFaultId++;
-            f.pattern = body.value(QStringLiteral("pattern")).toString(QStringLiteral("*"));
-            f.kind = body.value(QStringLiteral("kind")).toString();
-            f.method = body.value(QStringLiteral("method")).toString().toUpper().toLatin1();
-            f.remaining = body.value(QStringLiteral("count")).toInt(1);
-            f.latencyMs = body.value(QStringLiteral("latencyMs")).toInt(0);
-            f.subrequests = body.value(QStringLiteral("subrequests")).toBool(false);
-            if (f.subrequests && !QStringList{QStringLiteral("http500"), QStringLiteral("http503"), QStringLiteral("unable_to_lock_row")}.contains(f.kind))
-                return errorReply(400, "INVALID_FAULT", QStringLiteral("A fault on composite subrequests can be http500, http503 or unable_to_lock_row."));
-            if (!kinds.contains(f.kind))
-                return errorReply(400, "INVALID_FAULT", QStringLiteral("Unknown fault kind '%1'; use one of %2.").arg(f.kind, kinds.join(QStringLiteral(", "))));
-            if (f.remaining == 0)
-                return errorReply(400, "INVALID_FAULT", QStringLiteral("count must be positive, or -1 for a fault that stays until removed."));
-            QString rx = QRegularExpression::escape(f.pattern);
-            rx.replace(QStringLiteral("\\*"), QStringLiteral(".*"));
-            f.regex = QRegularExpression(QLatin1Char('^') + rx + QLatin1Char('$'));
-            m_faults.append(f);
-            Reply r = ok({{QStringLiteral("id"), f.id}});
+            QString why;
+            const std::optional<int> id = m_faults.add(body, &why);
+            if (!id)
+                return errorReply(400, "INVALID_FAULT", why);
+            Reply r = ok({{QStringLiteral("id"), *id}});
             r.status = 201;
             return r;
         }

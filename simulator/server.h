@@ -1,9 +1,11 @@
-// tether-sim's HTTP surface: routing, OAuth 2.0, sessions, API accounting,
-// fault injection and the /__sim/ test-control API, on top of the org model.
+// tether-sim's HTTP surface: routing, OAuth 2.0, sessions, API accounting
+// and the /__sim/ test-control API, on top of the org model; the faults a test
+// asks for live in FaultInjector.
 // Responses are written by hand to the socket so headers and bodies are
 // exactly what Salesforce sends and large query pages cost one copy.
 #pragma once
 
+#include "faultinjector.h"
 #include "org.h"
 #include "query.h"
 
@@ -99,17 +101,6 @@ private:
         QByteArray secret;
         QStringList callbacks;
     };
-    struct Fault
-    {
-        int id = 0;
-        QString pattern;
-        QRegularExpression regex;
-        QByteArray method;
-        QString kind;
-        int remaining = 1; // -1 = until removed
-        int latencyMs = 0;
-        bool subrequests = false; // fires on composite subrequests instead of whole requests
-    };
     struct Cursor
     {
         std::shared_ptr<CompiledQuery> query;
@@ -174,8 +165,7 @@ private:
     QHash<QByteArray, Session> m_sessions;
     QHash<QByteArray, Session> m_refreshTokens; // refresh token -> owner
     QHash<QByteArray, AuthCode> m_codes;
-    QList<Fault> m_faults;
-    int m_nextFaultId = 1;
+    FaultInjector m_faults;
     QHash<QByteArray, Cursor> m_cursors;
     std::deque<QByteArray> m_cursorOrder;
     quint64 m_nextCursor = 1;
