@@ -1,6 +1,7 @@
 #include "sync/mirrorstore.h"
 
 #include "logging.h"
+#include "proxy/capturetriggers.h"
 
 #include <QCoreApplication>
 
@@ -151,7 +152,12 @@ PgError MirrorStore::ensureStateSchema()
         return r.error();
     if (PgResult r = m_db.exec(QString::fromUtf8(stateSchemaSql)); !r.ok())
         return r.error();
-    if (PgResult r = m_db.exec(QStringLiteral("SET TIME ZONE 'UTC'")); !r.ok())
+    // Writes through the proxy are recorded here (core/proxy/capturetriggers.cpp).
+    if (PgResult r = m_db.exec(proxy::captureSchemaSql()); !r.ok())
+        return r.error();
+    // For the rest of this session: UTC, and writes that come from Salesforce,
+    // which the capture triggers must not send back to it.
+    if (PgResult r = m_db.exec(QStringLiteral("SET TIME ZONE 'UTC'; SET tether.writer = 'sync'")); !r.ok())
         return r.error();
     return tx.commit();
 }
@@ -207,6 +213,8 @@ PgError MirrorStore::prepareTable(const schema::TableSchema &table, const schema
         return state.error();
     if (PgError error = updateState(table.objectName, describeState))
         return error;
+    if (PgResult r = m_db.exec(proxy::captureTriggerSql(table.qualifiedName(), table.objectName)); !r.ok())
+        return r.error();
     m_stagingSignature.remove(stagingNameFor(table));
     if (PgError error = tx.commit())
         return error;

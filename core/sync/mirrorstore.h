@@ -30,7 +30,8 @@ public:
     QString schemaName() const { return m_schemaName; }
     store::PgConnection &connection() { return m_db; }
 
-    // Creates schema `tether` (state table, sync_status view); idempotent.
+    // Creates schema `tether` (state table, sync_status view, the proxy's
+    // capture tables); idempotent. Marks this connection as the sync writer.
     store::PgError ensureStateSchema();
 
     // Creates the table, or migrates it to `table`, in one transaction with the

@@ -26,6 +26,7 @@ private slots:
     void cleanupTestCase();
     void backfillEqualsSimulator();
     void oracleSeesEveryKindOfDifference();
+    void writesAroundTheProxyFailClosed();
     void changesAndSoftDeletesArrive();
     void manyChangesSpanPages();
     void recordsWrittenTogetherAllArrive();
@@ -93,6 +94,9 @@ void TestSyncEngine::initTestCase()
     m_expectedInfo = test::createScratchDatabase(QStringLiteral("engine_expected"), &why);
     QVERIFY2(!m_expectedInfo.isEmpty(), qPrintable(why));
     QVERIFY(!m_mirror.open(m_mirrorInfo));
+    // The test spoils mirror rows behind Tether's back (as a superuser who
+    // disables triggers can); the proxy's capture triggers would refuse that.
+    QVERIFY(m_mirror.exec(QStringLiteral("SET session_replication_role = replica")).ok());
     QVERIFY(!m_expected.open(m_expectedInfo));
 
     m_sim = std::make_unique<test::SimProcess>(QStringList{
@@ -192,6 +196,26 @@ void TestSyncEngine::oracleSeesEveryKindOfDifference()
         QVERIFY2(why.contains(QString::fromLatin1(spoil.mentions)), qPrintable(why));
         QVERIFY2(compareOnce(object, &why), qPrintable(why)); // and equal again once undone
     }
+}
+
+void TestSyncEngine::writesAroundTheProxyFailClosed()
+{
+    // A client connected straight to PostgreSQL cannot change a synced table:
+    // the change would never reach Salesforce, so COMMIT refuses it.
+    store::PgConnection direct;
+    QVERIFY(!direct.open(m_mirrorInfo));
+    const store::PgResult insert = direct.exec(QStringLiteral("INSERT INTO salesforce.account (name) VALUES ('Around the proxy')"));
+    QVERIFY(!insert.ok());
+    QCOMPARE(insert.error().sqlState, QStringLiteral("55000"));
+    QVERIFY2(insert.error().hint.contains(QStringLiteral("proxy")), qPrintable(insert.error().hint));
+    QVERIFY(direct.exec(QStringLiteral("BEGIN; UPDATE salesforce.contact SET lastname = 'x' WHERE id = (SELECT min(id) FROM salesforce.contact)")).ok());
+    QCOMPARE(direct.exec(QStringLiteral("COMMIT")).error().sqlState, QStringLiteral("55000"));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.account WHERE name = 'Around the proxy'")), QStringLiteral("0"));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM tether.pending_write")), QStringLiteral("0"));
+    // Reads are not affected, and neither is the engine.
+    QVERIFY(direct.exec(QStringLiteral("SELECT count(*) FROM salesforce.account")).ok());
+    QString why;
+    QVERIFY2(mirrorEqualsSimulator(QStringLiteral("Contact"), &why), qPrintable(why));
 }
 
 void TestSyncEngine::changesAndSoftDeletesArrive()
