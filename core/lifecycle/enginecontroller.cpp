@@ -329,6 +329,7 @@ void EngineController::startProxy()
         config.upstreamPort = address.port;
     }
     m_proxy = std::make_unique<proxy::ProxyService>(config);
+    m_proxy->setSalesforce(m_session.get(), m_limiter.get(), m_budget.get());
     connect(m_proxy.get(), &proxy::ProxyService::listening, this, [this](const QString &host, quint16 port) {
         m_proxyHost = host;
         m_proxyPort = port;

@@ -1,6 +1,8 @@
 #include "proxy/proxyservice.h"
 
 #include "logging.h"
+#include "proxy/writethrough.h"
+#include "salesforce/restclient.h"
 
 namespace tether::proxy {
 
@@ -11,6 +13,13 @@ ProxyService::ProxyService(ProxyConfig config, QObject *parent) : QObject(parent
 
 ProxyService::~ProxyService() { stop(); }
 
+void ProxyService::setSalesforce(salesforce::OrgSession *session, salesforce::RateLimiter *limiter, salesforce::ApiBudget *budget)
+{
+    m_session = session;
+    m_limiter = limiter;
+    m_budget = budget;
+}
+
 void ProxyService::start()
 {
     if (m_thread.isRunning())
@@ -20,6 +29,11 @@ void ProxyService::start()
     m_context->moveToThread(&m_thread);
     QMetaObject::invokeMethod(m_context, [this] {
         auto *server = new ProxyServer(m_config, &m_counts, m_context);
+        // Writes go to Salesforce through a client of this thread, ahead of background sync.
+        salesforce::RestClient *client = m_session ? new salesforce::RestClient(m_session, m_limiter, m_budget, m_context) : nullptr;
+        connect(server, &ProxyServer::sessionStarted, server, [client](ProxySession *session) {
+            new WriteThrough(session, client, session);
+        });
         QString error;
         if (server->start(&error)) {
             emit listening(server->serverAddress().toString(), server->serverPort());

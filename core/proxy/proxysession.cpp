@@ -355,7 +355,7 @@ void ProxySession::processServer()
         }
         if (m_serverMessageOrigin == Origin::Proxy)
             deliverOwnResponse(piece);
-        else
+        else if (!m_serverFilter || !piece.isWhole() || m_serverFilter(piece.type, piece.bytes))
             m_toClient.append(piece.bytes.data(), piece.bytes.size());
     }
 }
@@ -377,6 +377,14 @@ void ProxySession::deliverOwnResponse(const MessagePiece &piece)
     if (handler)
         handler(type, QByteArrayView(whole).sliced(5));
 }
+
+void ProxySession::sendToClient(const QByteArray &messages)
+{
+    m_toClient.append(messages);
+    flushToClient();
+}
+
+QString ProxySession::clientHost() const { return m_client->peerAddress().toString(); }
 
 void ProxySession::flushToClient()
 {

@@ -72,6 +72,16 @@ public:
     using OwnResponseHandler = std::function<void(char type, QByteArrayView body)>;
     void sendOwnQuery(const QByteArray &sql, OwnResponseHandler onMessage);
 
+    // Sees each whole server message meant for the client (a message too big
+    // to hold whole streams past it) and decides whether it is forwarded now
+    // (true) or taken by the filter (false), e.g. to be sent later, changed.
+    using ServerMessageFilter = std::function<bool(char type, QByteArrayView message)>;
+    void setServerMessageFilter(ServerMessageFilter filter) { m_serverFilter = std::move(filter); }
+    // Messages of the proxy's own making (or taken earlier) for the client.
+    void sendToClient(const QByteArray &messages);
+    // The client connection's peer, as the write log records it.
+    QString clientHost() const;
+
 signals:
     // Both connections are closed; the session may be deleted.
     void finished();
@@ -117,6 +127,7 @@ private:
     QByteArray m_startupPacket;
 
     ClientMessageFilter m_clientFilter;
+    ServerMessageFilter m_serverFilter;
     bool m_holding = false;
     QByteArray m_held;
     std::deque<OwnResponseHandler> m_ownHandlers; // one per own query, in order

@@ -29,12 +29,20 @@ struct ErrorFields
     QString message;
     QString detail;
     QString hint;
+    QString schema; // the table the error is about, when known
+    QString table;
+    QString column;
 };
 
 QByteArray errorResponse(const ErrorFields &fields);
 QByteArray backendKeyData(qint32 processId, QByteArrayView secret);
 QByteArray cancelRequest(qint32 processId, QByteArrayView secret);
 QByteArray query(QByteArrayView sql);
+QByteArray readyForQuery(char transactionStatus);
+// A DataRow in text format; a null value is a column that is NULL.
+QByteArray dataRow(const QList<QByteArray> &values);
+// The values of a DataRow body (null QByteArray for NULL).
+QList<QByteArray> parseDataRow(QByteArrayView body);
 
 // The (code, value) fields of an ErrorResponse or NoticeResponse body.
 struct ErrorField
