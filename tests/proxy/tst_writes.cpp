@@ -30,6 +30,7 @@ private slots:
     void refusedWriteIsAPostgresError();
     void readOnlyColumnRefusedBeforeAnyCall();
     void writesToOtherTablesPassThrough();
+    void lostUpdateIsRefused();
 
 private:
     QJsonObject salesforceRecord(const QString &object, const QString &id, int *status = nullptr);
@@ -231,6 +232,27 @@ void TestWrites::writesToOtherTablesPassThrough()
     QVERIFY2(inserted.ok(), qPrintable(inserted.error().toString()));
     QCOMPARE(inserted.rowCount(), 2);
     QCOMPARE(scalar(m_mirror, QStringLiteral("SELECT count(*) FROM public.notes")), QStringLiteral("2"));
+}
+
+void TestWrites::lostUpdateIsRefused()
+{
+    // Someone changes the record in Salesforce after the mirror last saw it
+    // (the table's sync is paused, so the mirror cannot catch up meanwhile):
+    // an UPDATE through the proxy must not overwrite that change.
+    const QString id = scalar(m_mirror, QStringLiteral("SELECT max(id) FROM salesforce.account WHERE id LIKE '001%'"));
+    m_rig->engine.setPaused(QStringLiteral("Account"), true);
+    QVERIFY(m_control->update(QStringLiteral("Account"), id, {{QStringLiteral("Name"), QStringLiteral("Changed in Salesforce")}}));
+    const store::PgResult stale = m_client.exec(QStringLiteral("UPDATE salesforce.account SET name = 'Stale write' WHERE id = '%1'").arg(id));
+    QVERIFY(!stale.ok());
+    QCOMPARE(stale.error().sqlState, QStringLiteral("40001"));
+    QCOMPARE(salesforceRecord(QStringLiteral("Account"), id).value(QLatin1String("Name")).toString(), QStringLiteral("Changed in Salesforce"));
+    // Once the mirror has the change, the retry goes through.
+    m_rig->engine.setPaused(QStringLiteral("Account"), false);
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(m_mirror, QStringLiteral("SELECT name FROM salesforce.account WHERE id = '%1'").arg(id)),
+                              QStringLiteral("Changed in Salesforce"), 30000);
+    const store::PgResult retry = m_client.exec(QStringLiteral("UPDATE salesforce.account SET name = 'Retried write' WHERE id = '%1'").arg(id));
+    QVERIFY2(retry.ok(), qPrintable(retry.error().toString()));
+    QCOMPARE(salesforceRecord(QStringLiteral("Account"), id).value(QLatin1String("Name")).toString(), QStringLiteral("Retried write"));
 }
 
 QTEST_GUILESS_MAIN(TestWrites)
