@@ -54,23 +54,28 @@ RequestId CompositeApi::composite(bool allOrNone, const QList<CompositeSubreques
     });
 }
 
-RequestId CompositeApi::collectionsCreate(bool allOrNone, const QByteArray &records, RestClient::Callback<SaveResults> done)
+namespace {
+ApiRequest collectionsRequest(const QByteArray &method, bool allOrNone, const QByteArray &records)
 {
     ApiRequest rq;
-    rq.method = "POST";
+    rq.method = method;
     rq.path = QStringLiteral("composite/sobjects");
-    rq.idempotency = ApiRequest::Idempotency::Unsafe;
     rq.body = "{\"allOrNone\":" + QByteArray(allOrNone ? "true" : "false") + ",\"records\":" + records + '}';
+    return rq;
+}
+} // namespace
+
+RequestId CompositeApi::collectionsCreate(bool allOrNone, const QByteArray &records, RestClient::Callback<SaveResults> done)
+{
+    ApiRequest rq = collectionsRequest("POST", allOrNone, records);
+    rq.idempotency = ApiRequest::Idempotency::Unsafe; // a second create makes second records
     return m_client->send(rq, ApiCategory::Write, [done = std::move(done)](const ApiReply &r) { done(saveResultsFrom(r)); });
 }
 
 RequestId CompositeApi::collectionsUpdate(bool allOrNone, const QByteArray &records, RestClient::Callback<SaveResults> done)
 {
-    ApiRequest rq;
-    rq.method = "PATCH";
-    rq.path = QStringLiteral("composite/sobjects");
-    rq.body = "{\"allOrNone\":" + QByteArray(allOrNone ? "true" : "false") + ",\"records\":" + records + '}';
-    return m_client->send(rq, ApiCategory::Write, [done = std::move(done)](const ApiReply &r) { done(saveResultsFrom(r)); });
+    return m_client->send(collectionsRequest("PATCH", allOrNone, records), ApiCategory::Write,
+                          [done = std::move(done)](const ApiReply &r) { done(saveResultsFrom(r)); });
 }
 
 RequestId CompositeApi::collectionsDelete(bool allOrNone, const QStringList &ids, RestClient::Callback<SaveResults> done)
