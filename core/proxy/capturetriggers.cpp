@@ -52,8 +52,18 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION tether.refuse_unapplied() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    -- Set by the proxy when Salesforce refused this transaction: the COMMIT
+    -- fails with Salesforce's reason, whichever protocol the client used.
+    refusal jsonb := nullif(current_setting('tether.refusal', true), '')::jsonb;
 BEGIN
     IF EXISTS (SELECT 1 FROM tether.pending_write WHERE seq = NEW.seq) THEN
+        IF refusal IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = refusal->>'code', MESSAGE = refusal->>'message',
+                DETAIL = coalesce(refusal->>'detail', ''), HINT = coalesce(refusal->>'hint', ''),
+                SCHEMA = coalesce(refusal->>'schema', ''), TABLE = coalesce(refusal->>'table', ''),
+                COLUMN = coalesce(refusal->>'column', '');
+        END IF;
         RAISE EXCEPTION 'This change to % was not written to Salesforce, so it cannot be committed.', NEW.table_name
             USING ERRCODE = '55000',
                   HINT = 'Synced tables are written through Tether''s proxy: connect to the address Tether prints ("proxy listening on ...", port 6543 by default) instead of to PostgreSQL directly.';

@@ -84,9 +84,151 @@ WriteThrough::WriteThrough(ProxySession *session, salesforce::RestClient *client
     session->setServerMessageFilter([this](char type, QByteArrayView message) { return onServerMessage(type, message); });
 }
 
+void WriteThrough::track(char type, QByteArrayView message)
+{
+    wire::BodyReader body(message.sliced(5));
+    if (type == 'P') {
+        const QByteArray name = body.cString().toByteArray();
+        m_statements.insert(name, body.cString().toByteArray());
+    } else if (type == 'B') {
+        const QByteArray portal = body.cString().toByteArray();
+        m_portals.insert(portal, m_statements.value(body.cString().toByteArray()));
+    } else if (type == 'C') {
+        const char what = body.byte();
+        const QByteArray name = body.cString().toByteArray();
+        (what == 'S' ? m_statements : m_portals).remove(name);
+    }
+}
+
+bool WriteThrough::onExtendedMessage(char type, QByteArrayView message)
+{
+    const char status = m_session->tracker().transactionStatus();
+    // An unnamed statement is looked at when it is parsed (a query of ours
+    // between its Parse and Bind would destroy it); a named one when it is
+    // bound, which is when a driver runs it again.
+    wire::BodyReader body(message.sliced(5));
+    const QByteArray first = body.cString().toByteArray(); // statement (Parse) or portal (Bind) name
+    const QByteArray second = body.cString().toByteArray(); // query (Parse) or statement (Bind)
+    track(type, message);
+    QByteArray sql;
+    if (type == 'P' && first.isEmpty())
+        sql = second;
+    else if (type == 'B' && !second.isEmpty())
+        sql = m_statements.value(second);
+    // Only between requests: a query of ours in the middle of a client's
+    // batch would land inside it. A COMMIT pipelined behind other statements
+    // is then not taken over — and fails closed if it should have been.
+    if (sql.isEmpty() || !m_session->tracker().idle())
+        return true;
+    const StatementClass statements = classifyStatements(sql);
+    const bool committing = status == 'T' && statements.isOnly("COMMIT");
+    const bool autocommitWrite = status == 'I' && statements.mayWrite && statements.transactionControl.isEmpty();
+    if (!statements.parsed || (!committing && !autocommitWrite))
+        return true;
+    m_mode = committing ? Mode::Committing : Mode::WrappingExtended;
+    const QStringList targets = statements.writeTargets;
+    learnSyncedTables([this, committing, targets] {
+        if (!m_session)
+            return;
+        if (!m_capturing || (!committing && !touchesSyncedTable(targets))) {
+            m_mode = Mode::Relaying;
+            m_session->releaseHeldMessage();
+            return;
+        }
+        if (committing) {
+            // The COMMIT goes on either way; refused, it fails in the
+            // server with Salesforce's reason (capture triggers, tether.refusal).
+            applyPending([this](const std::optional<WriteRefusal> &refusal) {
+                if (!m_session)
+                    return;
+                auto release = [this] {
+                    m_mode = Mode::Relaying;
+                    m_session->releaseHeldMessage();
+                };
+                if (!refusal)
+                    return release();
+                qCInfo(lcProxy).noquote() << m_session->clientAddress() << "write refused:" << refusal->message << refusal->detail;
+                const PostgresErrorCode mapped = postgresErrorFor(refusal->error);
+                const QJsonObject reason{{QStringLiteral("code"), QString::fromLatin1(refusal->sqlState.isEmpty() ? QByteArray(mapped.sqlState) : refusal->sqlState)},
+                                         {QStringLiteral("message"), refusal->message},
+                                         {QStringLiteral("detail"), refusal->detail},
+                                         {QStringLiteral("hint"), refusal->hint.isEmpty() ? mapped.hint : refusal->hint},
+                                         {QStringLiteral("schema"), refusal->schema},
+                                         {QStringLiteral("table"), refusal->table},
+                                         {QStringLiteral("column"), refusal->column}};
+                ownQuery("SELECT set_config('tether.refusal', " + sqlLiteral(QJsonDocument(reason).toJson(QJsonDocument::Compact)) + ", true)",
+                         [release](const QString &, const QByteArray &, const Rows &) { release(); });
+            });
+            return;
+        }
+        m_held.clear();
+        ownQuery("BEGIN", [this](const QString &, const QByteArray &, const Rows &) {
+            if (m_session)
+                m_session->releaseHeldMessage();
+        });
+    });
+    return false;
+}
+
+void WriteThrough::finishExtendedWrap()
+{
+    applyPending([this](const std::optional<WriteRefusal> &refusal) {
+        if (!m_session)
+            return;
+        auto finish = [this](const QByteArray &toClient) {
+            m_held.clear();
+            m_mode = Mode::Relaying;
+            m_session->sendToClient(toClient);
+            m_session->releaseHeldMessage(); // the Sync: the server answers ReadyForQuery, idle
+        };
+        if (refusal) {
+            ownQuery("ROLLBACK", [this, finish, error = errorFor(*refusal)](const QString &, const QByteArray &, const Rows &) {
+                // What the client asked about stays (ParseComplete, BindComplete,
+                // descriptions); results give way to the error.
+                QByteArray kept;
+                qsizetype pos = 0;
+                while (pos + 5 <= m_held.size()) {
+                    const char type = m_held.at(pos);
+                    const qint32 length = qFromBigEndian<qint32>(m_held.constData() + pos + 1);
+                    if (type != 'D' && type != 'C')
+                        kept.append(m_held.constData() + pos, 1 + length);
+                    pos += 1 + length;
+                }
+                finish(kept + error);
+            });
+            return;
+        }
+        ownQuery("COMMIT", [this, finish](const QString &error, const QByteArray &sqlState, const Rows &) {
+            if (!error.isEmpty()) {
+                WriteRefusal failed;
+                failed.sqlState = sqlState;
+                failed.message = error;
+                return finish(errorFor(failed));
+            }
+            finish(rewriteReturning(m_held));
+        });
+    });
+}
+
 bool WriteThrough::onClientMessage(char type, QByteArrayView message)
 {
-    if (type != 'Q' || m_mode != Mode::Relaying || message.size() < 6)
+    if (m_mode == Mode::WrappingExtended) {
+        if (type == 'S') {
+            finishExtendedWrap();
+            return false;
+        }
+        if (type == 'H' && !m_held.isEmpty()) // the client waits for what it sent so far
+            m_session->sendToClient(std::exchange(m_held, {}));
+        track(type, message);
+        return true;
+    }
+    if (m_mode != Mode::Relaying)
+        return true;
+    if (type == 'P' || type == 'B')
+        return onExtendedMessage(type, message);
+    if (type == 'C')
+        track(type, message);
+    if (type != 'Q' || message.size() < 6 || !m_session->tracker().idle())
         return true;
     const QByteArray sql = message.sliced(5, message.size() - 6).toByteArray(); // without the header and the NUL
     const char status = m_session->tracker().transactionStatus();
@@ -164,6 +306,10 @@ bool WriteThrough::touchesSyncedTable(const QStringList &targets) const
 
 bool WriteThrough::onServerMessage(char type, QByteArrayView message)
 {
+    if (m_mode == Mode::WrappingExtended) {
+        m_held.append(message.data(), message.size());
+        return false;
+    }
     if (m_mode != Mode::Wrapping)
         return true;
     m_held.append(message.data(), message.size());
@@ -418,7 +564,7 @@ void WriteThrough::refreshReturning(const WriteBatch &batch, std::function<void(
 {
     m_realIds.clear();
     m_refreshed.clear();
-    if (m_mode != Mode::Wrapping)
+    if (m_mode != Mode::Wrapping && m_mode != Mode::WrappingExtended)
         return done();
     QHash<const SyncedTable *, QStringList> ids;
     for (const WriteBatch::Result &r : batch.results()) {

@@ -34,7 +34,12 @@ public:
     WriteThrough(ProxySession *session, salesforce::RestClient *client, QObject *parent = nullptr);
 
 private:
-    enum class Mode { Relaying, Committing, Wrapping };
+    enum class Mode {
+        Relaying,
+        Committing,       // a COMMIT is held while Salesforce is written
+        Wrapping,         // an autocommit simple query runs in our transaction
+        WrappingExtended, // an autocommit extended-protocol batch does, up to its Sync
+    };
     struct Row
     {
         QList<QByteArray> values;
@@ -43,6 +48,10 @@ private:
     using RowsDone = std::function<void(const QString &error, const QByteArray &sqlState, const Rows &rows)>;
 
     bool onClientMessage(char type, QByteArrayView message);
+    bool onExtendedMessage(char type, QByteArrayView message);
+    // Remembers prepared statements and portals, to know what a Bind runs.
+    void track(char type, QByteArrayView message);
+    void finishExtendedWrap();
     // Learns whether this database has synced tables, and which (own queries
     // that cannot fail, so a client's transaction is never spoiled by them).
     void learnSyncedTables(std::function<void()> then);
@@ -67,6 +76,8 @@ private:
     bool m_capturing = false;    // this database has Tether's capture tables
     QSet<QString> m_syncedNames; // "schema.table" and bare "table" of every synced table
     QByteArray m_held;              // server messages of a wrapped statement
+    QHash<QByteArray, QByteArray> m_statements; // prepared statement name -> SQL
+    QHash<QByteArray, QByteArray> m_portals;    // portal name -> SQL
     QHash<QString, SyncedTable> m_tables; // by object name
     // For rewriting RETURNING rows: provisional -> real Id, and Salesforce's
     // values as PostgreSQL's text, by table OID and column number.

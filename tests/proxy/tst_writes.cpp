@@ -31,6 +31,7 @@ private slots:
     void readOnlyColumnRefusedBeforeAnyCall();
     void writesToOtherTablesPassThrough();
     void lostUpdateIsRefused();
+    void preparedStatementsWithParameters();
 
 private:
     QJsonObject salesforceRecord(const QString &object, const QString &id, int *status = nullptr);
@@ -239,7 +240,9 @@ void TestWrites::lostUpdateIsRefused()
     // Someone changes the record in Salesforce after the mirror last saw it
     // (the table's sync is paused, so the mirror cannot catch up meanwhile):
     // an UPDATE through the proxy must not overwrite that change.
-    const QString id = scalar(m_mirror, QStringLiteral("SELECT max(id) FROM salesforce.account WHERE id LIKE '001%'"));
+    // A record nobody touched in this test run (If-Unmodified-Since has a resolution of seconds).
+    const QString id = scalar(m_mirror, QStringLiteral("SELECT min(id) FROM salesforce.account "
+                                                       "WHERE id NOT IN (SELECT unnest(record_ids) FROM tether.write_log)"));
     m_rig->engine.setPaused(QStringLiteral("Account"), true);
     QVERIFY(m_control->update(QStringLiteral("Account"), id, {{QStringLiteral("Name"), QStringLiteral("Changed in Salesforce")}}));
     const store::PgResult stale = m_client.exec(QStringLiteral("UPDATE salesforce.account SET name = 'Stale write' WHERE id = '%1'").arg(id));
@@ -253,6 +256,44 @@ void TestWrites::lostUpdateIsRefused()
     const store::PgResult retry = m_client.exec(QStringLiteral("UPDATE salesforce.account SET name = 'Retried write' WHERE id = '%1'").arg(id));
     QVERIFY2(retry.ok(), qPrintable(retry.error().toString()));
     QCOMPARE(salesforceRecord(QStringLiteral("Account"), id).value(QLatin1String("Name")).toString(), QStringLiteral("Retried write"));
+}
+
+void TestWrites::preparedStatementsWithParameters()
+{
+    // The extended protocol (Parse/Bind/Execute/Sync, as drivers send
+    // parameterised statements): autocommit, refused, and a COMMIT sent that way.
+    const store::PgResult inserted = m_client.exec(
+        QStringLiteral("INSERT INTO salesforce.account (name, numberofemployees) VALUES ($1, $2) RETURNING id, name, createddate"),
+        {QStringLiteral("Prepared Ltd"), 42});
+    QVERIFY2(inserted.ok(), qPrintable(inserted.error().toString()));
+    const QString id = inserted.value(0, 0);
+    QVERIFY2(id.startsWith(QStringLiteral("001")), qPrintable(id));
+    QVERIFY(!inserted.isNull(0, 2));
+    const QJsonObject record = salesforceRecord(QStringLiteral("Account"), id);
+    QCOMPARE(record.value(QLatin1String("Name")).toString(), QStringLiteral("Prepared Ltd"));
+    QCOMPARE(record.value(QLatin1String("NumberOfEmployees")).toInt(), 42);
+
+    const store::PgResult refused = m_client.exec(QStringLiteral("INSERT INTO salesforce.contact (firstname) VALUES ($1)"),
+                                                  {QStringLiteral("Nameless prepared")});
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().sqlState, QStringLiteral("23502"));
+    QCOMPARE(scalar(m_mirror, QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE firstname = 'Nameless prepared'")), QStringLiteral("0"));
+    QCOMPARE(scalar(m_client, QStringLiteral("SELECT 2")), QStringLiteral("2")); // the session goes on
+
+    // A transaction committed through the extended protocol.
+    QVERIFY(m_client.exec(QStringLiteral("BEGIN")).ok());
+    QVERIFY(m_client.exec(QStringLiteral("UPDATE salesforce.account SET name = $1 WHERE id = $2"), {QStringLiteral("Prepared and committed"), id}).ok());
+    const store::PgResult commit = m_client.exec(QStringLiteral("COMMIT"), QVariantList{});
+    QVERIFY2(commit.ok(), qPrintable(commit.error().toString()));
+    QCOMPARE(salesforceRecord(QStringLiteral("Account"), id).value(QLatin1String("Name")).toString(), QStringLiteral("Prepared and committed"));
+    // ... and one that Salesforce refuses: the COMMIT itself fails with Salesforce's reason.
+    QVERIFY(m_client.exec(QStringLiteral("BEGIN")).ok());
+    QVERIFY(m_client.exec(QStringLiteral("INSERT INTO salesforce.contact (firstname) VALUES ($1)"), {QStringLiteral("Nameless at commit")}).ok());
+    const store::PgResult refusedCommit = m_client.exec(QStringLiteral("COMMIT"), QVariantList{});
+    QVERIFY(!refusedCommit.ok());
+    QCOMPARE(refusedCommit.error().sqlState, QStringLiteral("23502"));
+    QVERIFY2(refusedCommit.error().message.contains(QStringLiteral("Required fields are missing")), qPrintable(refusedCommit.error().message));
+    QCOMPARE(scalar(m_mirror, QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE firstname = 'Nameless at commit'")), QStringLiteral("0"));
 }
 
 QTEST_GUILESS_MAIN(TestWrites)
