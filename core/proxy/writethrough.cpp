@@ -103,17 +103,17 @@ void WriteThrough::track(char type, QByteArrayView message)
 bool WriteThrough::onExtendedMessage(char type, QByteArrayView message)
 {
     const char status = m_session->tracker().transactionStatus();
-    // An unnamed statement is looked at when it is parsed (a query of ours
-    // between its Parse and Bind would destroy it); a named one when it is
-    // bound, which is when a driver runs it again.
+    // A statement is looked at when it is parsed (a query of ours between an
+    // unnamed statement's Parse and Bind would destroy it), and a named one
+    // again when it is bound later on its own: a driver running it again.
     wire::BodyReader body(message.sliced(5));
-    const QByteArray first = body.cString().toByteArray(); // statement (Parse) or portal (Bind) name
+    body.cString(); // statement (Parse) or portal (Bind) name
     const QByteArray second = body.cString().toByteArray(); // query (Parse) or statement (Bind)
     track(type, message);
     QByteArray sql;
-    if (type == 'P' && first.isEmpty())
+    if (type == 'P')
         sql = second;
-    else if (type == 'B' && !second.isEmpty())
+    else if (!second.isEmpty())
         sql = m_statements.value(second);
     // Only between requests: a query of ours in the middle of a client's
     // batch would land inside it. A COMMIT pipelined behind other statements

@@ -11,6 +11,7 @@
 #include "testpg.h"
 
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -32,6 +33,8 @@ private slots:
     void writesToOtherTablesPassThrough();
     void lostUpdateIsRefused();
     void preparedStatementsWithParameters();
+    void unmodifiedDrivers_data();
+    void unmodifiedDrivers();
 
 private:
     QJsonObject salesforceRecord(const QString &object, const QString &id, int *status = nullptr);
@@ -294,6 +297,62 @@ void TestWrites::preparedStatementsWithParameters()
     QCOMPARE(refusedCommit.error().sqlState, QStringLiteral("23502"));
     QVERIFY2(refusedCommit.error().message.contains(QStringLiteral("Required fields are missing")), qPrintable(refusedCommit.error().message));
     QCOMPARE(scalar(m_mirror, QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE firstname = 'Nameless at commit'")), QStringLiteral("0"));
+}
+
+void TestWrites::unmodifiedDrivers_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QString>("prefix"); // names this driver's records
+    // Debian's python3-psycopg2 belongs to the system Python.
+    QTest::newRow("psycopg2") << QStringList{QStringLiteral("/usr/bin/python3"), QStringLiteral("writes_psycopg2.py")} << QStringLiteral("psycopg2");
+    QTest::newRow("pgjdbc") << QStringList{QStringLiteral("java"), QStringLiteral("-cp"), QStringLiteral("/usr/share/java/postgresql.jar"),
+                                           QStringLiteral("WritesJdbc.java")}
+                            << QStringLiteral("JDBC");
+}
+
+void TestWrites::unmodifiedDrivers()
+{
+    QFETCH(QStringList, command);
+    QFETCH(QString, prefix);
+    const store::ServerAddress address = store::serverAddressOf(m_proxyInfo);
+    QProcess driver;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PGHOST"), address.host);
+    env.insert(QStringLiteral("PGPORT"), QString::number(address.port));
+    env.insert(QStringLiteral("PGUSER"), m_mirror.exec(QStringLiteral("SELECT current_user")).value(0, 0));
+    env.insert(QStringLiteral("PGDATABASE"), QStringLiteral("proxy_writes"));
+    driver.setProcessEnvironment(env);
+    driver.setWorkingDirectory(qEnvironmentVariable("TETHER_SOURCE_DIR") + QStringLiteral("/tests/proxy/drivers"));
+    driver.start(command.first(), command.mid(1));
+    QVERIFY(driver.waitForFinished(180000));
+    const QString out = QString::fromUtf8(driver.readAllStandardOutput());
+    QVERIFY2(driver.exitCode() == 0, qPrintable(out + QString::fromUtf8(driver.readAllStandardError())));
+    const QStringList lines = out.split(u'\n', Qt::SkipEmptyParts);
+    auto line = [&](const QString &label) {
+        for (const QString &l : lines) {
+            if (l.startsWith(label + u' '))
+                return l.mid(label.size() + 1);
+        }
+        return QString();
+    };
+    // Insert gave a real Id; Salesforce has the record, renamed, then deleted.
+    const QString account = line(QStringLiteral("inserted"));
+    QVERIFY2(account.startsWith(QStringLiteral("001")), qPrintable(out));
+    QVERIFY2(line(QStringLiteral("updated")) == QStringLiteral("1"), qPrintable(out));
+    QCOMPARE(line(QStringLiteral("deleted")), QStringLiteral("1"));
+    int status = 0;
+    salesforceRecord(QStringLiteral("Account"), account, &status);
+    QCOMPARE(status, 404);
+    // Parent and child in one transaction: linked by the real Id in both systems.
+    const QStringList child = line(QStringLiteral("child")).split(u' ');
+    QCOMPARE(child.value(1), prefix == QLatin1String("JDBC") ? QStringLiteral("true") : QStringLiteral("True"));
+    const QString parent = salesforceRecord(QStringLiteral("Contact"), child.value(0)).value(QLatin1String("AccountId")).toString();
+    QCOMPARE(salesforceRecord(QStringLiteral("Account"), parent).value(QLatin1String("Name")).toString(), prefix + QStringLiteral(" Parent"));
+    // Rolled back: never in Salesforce. Refused: the SQLSTATE drivers know.
+    const QList<QByteArray> rolledBack = m_control->queryAllPages(QStringLiteral("SELECT Id FROM Account WHERE Name = '%1 Rolled back'").arg(prefix));
+    QVERIFY(!rolledBack.isEmpty() && rolledBack.first().contains("\"totalSize\":0"));
+    QCOMPARE(line(QStringLiteral("refused")), QStringLiteral("23502"));
+    QCOMPARE(scalar(m_mirror, QStringLiteral("SELECT count(*) FROM tether.pending_write")), QStringLiteral("0"));
 }
 
 QTEST_GUILESS_MAIN(TestWrites)
