@@ -6,7 +6,7 @@ std::optional<int> FaultInjector::add(const QJsonObject &spec, QString *why)
 {
     static const QStringList kinds = {QStringLiteral("latency"), QStringLiteral("http500"), QStringLiteral("http503"),
                                       QStringLiteral("unable_to_lock_row"), QStringLiteral("drop"),
-                                      QStringLiteral("invalidate_session"), QStringLiteral("quota_exhausted"),
+                                      QStringLiteral("drop_after"), QStringLiteral("invalidate_session"), QStringLiteral("quota_exhausted"),
                                       QStringLiteral("not_found")};
     static const QStringList subrequestKinds = {QStringLiteral("http500"), QStringLiteral("http503"),
                                                 QStringLiteral("unable_to_lock_row")};
@@ -76,6 +76,10 @@ FaultInjector::Effect FaultInjector::matchRequest(const QByteArray &method, cons
             --i;
         if (fired.kind == QLatin1String("latency")) {
             effect.latencyMs += fired.latencyMs;
+            continue;
+        }
+        if (fired.kind == QLatin1String("drop_after")) {
+            effect.dropAfter = true;
             continue;
         }
         effect.kind = fired.kind;

@@ -1,5 +1,6 @@
 // FaultInjector: the faults a test asked tether-sim for (/__sim/faults) —
-// latency, 5xx, UNABLE_TO_LOCK_ROW, dropped connections, ended sessions, an
+// latency, 5xx, UNABLE_TO_LOCK_ROW, dropped connections (before or after
+// the request was carried out), ended sessions, an
 // exhausted quota, 404 — each matching whole requests or single /composite
 // subrequests by path pattern and method, firing a given number of times.
 #pragma once
@@ -20,6 +21,7 @@ public:
     {
         int latencyMs = 0; // added before answering (from latency faults)
         QString kind;      // empty: no failing fault fired; else http500, drop, ...
+        bool dropAfter = false; // "drop_after": carry the request out, then lose its answer
     };
 
     // Adds a fault from its JSON spec; its id, or an error sentence in `why`.

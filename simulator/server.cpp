@@ -696,6 +696,7 @@ Reply SimServer::handleData(DataRequest &r, bool topLevel)
         reply = dispatchData(r);
         reply.headers.append({"Sforce-Limit-Info", limitInfo()});
         reply.delayMs += faultDelay;
+        reply.drop = fault.dropAfter;
         m_recordsServed += reply.recordsServed;
         return reply;
     }

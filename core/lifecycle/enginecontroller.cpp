@@ -328,6 +328,10 @@ void EngineController::startProxy()
         config.upstreamHost = address.host;
         config.upstreamPort = address.port;
     }
+    // Writes through the proxy go to the org the sync reads, through the same
+    // rate limiter (served first) and API budget; the write log and the
+    // proxy's address go to the database as Tether itself.
+    config.databaseConnectionString = m_databaseInfo;
     m_proxy = std::make_unique<proxy::ProxyService>(config);
     m_proxy->setSalesforce(m_session.get(), m_limiter.get(), m_budget.get());
     connect(m_proxy.get(), &proxy::ProxyService::listening, this, [this](const QString &host, quint16 port) {

@@ -1,91 +1,315 @@
 #include "proxy/capturetriggers.h"
 
+#include "store/pgconnection.h"
+
+#include <QJsonDocument>
+
 namespace tether::proxy {
 
-QString captureSchemaSql()
-{
-    return QStringLiteral(R"sql(
-CREATE TABLE IF NOT EXISTS tether.pending_write (
-    seq         bigserial PRIMARY KEY,
-    txid        bigint NOT NULL DEFAULT txid_current(),
-    object_name text NOT NULL,
-    table_name  text NOT NULL,
-    op          text NOT NULL,
-    record_id   text NOT NULL,
-    old_row     jsonb,
-    new_row     jsonb
+using schema::quoteIdent;
+using schema::sqlLiteral;
+
+namespace {
+
+// Shared objects. Every function that touches tether.capture runs as its
+// owner (SECURITY DEFINER), so a role that may write a synced table needs no
+// grant on schema tether. This is a safety net against writes that miss the
+// proxy by accident, not a security boundary: a role that can set
+// tether.writer or call tether.forget_captured() can write around Salesforce.
+const char *endpointSqlText = R"sql(
+CREATE SCHEMA IF NOT EXISTS tether;
+CREATE TABLE IF NOT EXISTS tether.proxy_endpoint (
+    singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    address    text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON TABLE tether.pending_write IS 'Tether: changes to synced tables not yet applied to Salesforce (only ever seen inside their own transaction)';
-CREATE TABLE IF NOT EXISTS tether.write_log (
-    at           timestamptz NOT NULL DEFAULT now(),
-    db_user      text NOT NULL DEFAULT session_user,
-    client_addr  text,
-    object_name  text NOT NULL,
-    op           text NOT NULL,
-    record_ids   text[] NOT NULL,
-    changed      text[],
-    outcome      text NOT NULL,
-    error        text
-);
-COMMENT ON TABLE tether.write_log IS 'Tether: every write the proxy sent to Salesforce, and what came of it';
+COMMENT ON TABLE tether.proxy_endpoint IS 'Tether: where the write-through proxy listens (named in the error a bypassing write gets)';
+)sql";
+
+const char *schemaSqlText = R"sql(
+-- The key MirrorStore::ensureStateSchema takes: one creator of schema tether at a time.
+SELECT pg_advisory_xact_lock(74657468);
+CREATE SCHEMA IF NOT EXISTS tether;
 CREATE SEQUENCE IF NOT EXISTS tether.provisional_id;
+CREATE UNLOGGED TABLE IF NOT EXISTS tether.capture (
+    seq        bigserial PRIMARY KEY,
+    xid        xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    table_oid  oid NOT NULL,
+    op         text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    record_id  text NOT NULL,
+    old_row    jsonb,
+    changed    text[]
+);
+CREATE INDEX IF NOT EXISTS capture_xid_idx ON tether.capture (xid);
+COMMENT ON TABLE tether.capture IS 'Tether: changes to synced tables not yet applied to Salesforce, one row per changed row; never committed (the proxy applies and removes them before COMMIT)';
+REVOKE ALL ON tether.capture FROM PUBLIC;
 
-CREATE OR REPLACE FUNCTION tether.assign_provisional_id() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE TABLE IF NOT EXISTS tether.write_log (
+    id               bigserial PRIMARY KEY,
+    logged_at        timestamptz NOT NULL DEFAULT now(),
+    database_user    text,
+    client_address   text,
+    object_name      text NOT NULL,
+    operation        text NOT NULL,
+    record_ids       text[] NOT NULL,
+    changed_fields   text[],
+    outcome          text NOT NULL,
+    salesforce_error text,
+    sqlstate         text,
+    api_calls        integer,
+    salesforce_ms    numeric(12,3)
+);
+COMMENT ON TABLE tether.write_log IS 'Tether: every write the proxy sent to Salesforce (outcome applied, refused, unknown or not_sent), one row per object and operation of a transaction';
+CREATE INDEX IF NOT EXISTS write_log_logged_at_idx ON tether.write_log (logged_at);
+
+@ENDPOINT@
+CREATE OR REPLACE FUNCTION tether.assign_provisional_id() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    refused text;
 BEGIN
-    IF NEW.id IS NULL AND coalesce(current_setting('tether.writer', true), '') NOT IN ('sync', 'apply') THEN
-        NEW.id := '~' || lpad(nextval('tether.provisional_id')::text, 17, '0');
+    IF current_setting('tether.writer', true) IN ('sync', 'proxy') THEN
+        RETURN NEW;
     END IF;
+    IF NEW.id IS NOT NULL THEN
+        RAISE EXCEPTION 'Column "id" of %.% is assigned by Salesforce: leave it out of the INSERT.', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = '428C9', COLUMN = 'id', TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
+                  HINT = 'The row gets a provisional id now and its Salesforce Id when the transaction commits.';
+    END IF;
+    IF TG_NARGS > 0 AND TG_ARGV[0] <> '' THEN
+        SELECT c INTO refused FROM jsonb_object_keys(jsonb_strip_nulls(to_jsonb(NEW))) c
+         WHERE c = ANY (string_to_array(TG_ARGV[0], ',')) ORDER BY c LIMIT 1;
+        IF refused IS NOT NULL THEN
+            RAISE EXCEPTION 'Salesforce does not accept a value for column "%" of %.% in a new record.', refused, TG_TABLE_SCHEMA, TG_TABLE_NAME
+                USING ERRCODE = '428C9', COLUMN = refused, TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
+                      HINT = 'Leave it out: Salesforce sets it (a system field, formula or auto-number, or a field this user may not set).';
+        END IF;
+    END IF;
+    NEW.id := '@PREFIX@' || lpad(nextval('tether.provisional_id')::text, 13, '0');
     RETURN NEW;
-END $$;
+END
+$fn$;
 
-CREATE OR REPLACE FUNCTION tether.capture_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+CREATE OR REPLACE FUNCTION tether.capture_change() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    old_row jsonb;
+    new_row jsonb;
+    changed text[];
+    refused text;
 BEGIN
-    IF coalesce(current_setting('tether.writer', true), '') IN ('sync', 'apply') THEN
+    IF current_setting('tether.writer', true) IN ('sync', 'proxy') THEN
         RETURN NULL;
     END IF;
-    INSERT INTO tether.pending_write (object_name, table_name, op, record_id, old_row, new_row)
-    VALUES (TG_ARGV[0], quote_ident(TG_TABLE_SCHEMA) || '.' || quote_ident(TG_TABLE_NAME), TG_OP,
-            CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END,
-            CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END,
-            CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END);
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION tether.refuse_unapplied() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
-DECLARE
-    -- Set by the proxy when Salesforce refused this transaction: the COMMIT
-    -- fails with Salesforce's reason, whichever protocol the client used.
-    refusal jsonb := nullif(current_setting('tether.refusal', true), '')::jsonb;
-BEGIN
-    IF EXISTS (SELECT 1 FROM tether.pending_write WHERE seq = NEW.seq) THEN
-        IF refusal IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = refusal->>'code', MESSAGE = refusal->>'message',
-                DETAIL = coalesce(refusal->>'detail', ''), HINT = coalesce(refusal->>'hint', ''),
-                SCHEMA = coalesce(refusal->>'schema', ''), TABLE = coalesce(refusal->>'table', ''),
-                COLUMN = coalesce(refusal->>'column', '');
-        END IF;
-        RAISE EXCEPTION 'This change to % was not written to Salesforce, so it cannot be committed.', NEW.table_name
-            USING ERRCODE = '55000',
-                  HINT = 'Synced tables are written through Tether''s proxy: connect to the address Tether prints ("proxy listening on ...", port 6543 by default) instead of to PostgreSQL directly.';
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO tether.capture (table_oid, op, record_id) VALUES (TG_RELID, 'insert', NEW.id);
+        RETURN NULL;
     END IF;
+    old_row := to_jsonb(OLD);
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO tether.capture (table_oid, op, record_id, old_row) VALUES (TG_RELID, 'delete', OLD.id, old_row);
+        RETURN NULL;
+    END IF;
+    new_row := to_jsonb(NEW);
+    SELECT array_agg(n.key ORDER BY n.key) INTO changed
+      FROM jsonb_each(new_row) n WHERE n.value IS DISTINCT FROM old_row -> n.key;
+    IF changed IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF 'id' = ANY (changed) THEN
+        RAISE EXCEPTION 'Column "id" of %.% cannot change: it is the record''s Salesforce Id.', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = '428C9', COLUMN = 'id', TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
+    END IF;
+    -- A record created in this transaction is still a create for Salesforce.
+    SELECT c INTO refused FROM unnest(changed) c
+     WHERE c = ANY (string_to_array(CASE WHEN starts_with(OLD.id, '@PREFIX@') THEN TG_ARGV[1] ELSE TG_ARGV[0] END, ','))
+     ORDER BY c LIMIT 1;
+    IF refused IS NOT NULL THEN
+        RAISE EXCEPTION 'Salesforce does not let column "%" of %.% be changed.', refused, TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = '428C9', COLUMN = refused, TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
+                  HINT = 'Salesforce sets it (a system field, formula or auto-number, or a field this user may not change).';
+    END IF;
+    INSERT INTO tether.capture (table_oid, op, record_id, old_row, changed)
+    VALUES (TG_RELID, 'update', OLD.id, old_row, changed);
     RETURN NULL;
-END $$;
+END
+$fn$;
 
-DROP TRIGGER IF EXISTS refuse_unapplied ON tether.pending_write;
-CREATE CONSTRAINT TRIGGER refuse_unapplied AFTER INSERT ON tether.pending_write
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tether.refuse_unapplied();
-)sql");
+CREATE OR REPLACE FUNCTION tether.refuse_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF current_setting('tether.writer', true) IN ('sync', 'proxy') THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'TRUNCATE of %.% cannot be sent to Salesforce.', TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = '0A000', TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
+              HINT = 'Delete the rows with DELETE through Tether''s proxy.';
+END
+$fn$;
+
+-- Fires at COMMIT for every change still captured. The proxy removes the
+-- changes Salesforce accepted just before it lets a COMMIT through; when
+-- Salesforce refused them it sets tether.refusal (transaction-local) to the
+-- error the client must get, so PostgreSQL itself ends the transaction with
+-- that error, in the simple and the extended protocol alike.
+CREATE OR REPLACE FUNCTION tether.refuse_unapplied() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    refusal jsonb;
+    target text;
+    address text;
+BEGIN
+    PERFORM 1 FROM tether.capture WHERE seq = NEW.seq;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    refusal := nullif(current_setting('tether.refusal', true), '')::jsonb;
+    IF refusal IS NOT NULL THEN
+        IF coalesce(refusal ->> 'column', '') <> '' THEN
+            RAISE EXCEPTION USING ERRCODE = refusal ->> 'sqlstate', MESSAGE = refusal ->> 'message',
+                DETAIL = coalesce(refusal ->> 'detail', ''), HINT = coalesce(refusal ->> 'hint', ''), SCHEMA = coalesce(refusal ->> 'schema', ''),
+                TABLE = coalesce(refusal ->> 'table', ''), COLUMN = refusal ->> 'column';
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = refusal ->> 'sqlstate', MESSAGE = refusal ->> 'message',
+            DETAIL = coalesce(refusal ->> 'detail', ''), HINT = coalesce(refusal ->> 'hint', ''), SCHEMA = coalesce(refusal ->> 'schema', ''),
+            TABLE = coalesce(refusal ->> 'table', '');
+    END IF;
+    SELECT format('%I.%I', n.nspname, c.relname) INTO target
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = NEW.table_oid;
+    SELECT e.address INTO address FROM tether.proxy_endpoint e;
+    RAISE EXCEPTION 'Writes to % must go through Tether''s proxy%, which applies them to Salesforce first; this transaction was rolled back.',
+                    target, coalesce(' at ' || address, '')
+        USING ERRCODE = '42501',
+              HINT = coalesce(format('Connect to %s instead of to PostgreSQL directly', address),
+                              'Start Tether and connect through its proxy instead of to PostgreSQL directly')
+                     || '; through the proxy, write with INSERT, UPDATE or DELETE (COPY and writes made inside a function that a SELECT calls are not sent).';
+END
+$fn$;
+
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'tether.capture'::regclass
+                                              AND tgname = 'tether_must_reach_salesforce') THEN
+        CREATE CONSTRAINT TRIGGER tether_must_reach_salesforce AFTER INSERT ON tether.capture
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tether.refuse_unapplied();
+    END IF;
+END
+$do$;
+
+-- The row of a synced table as this transaction sees it now; NULL when gone.
+CREATE OR REPLACE FUNCTION tether.current_row(rel regclass, record_id text) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    result jsonb;
+BEGIN
+    EXECUTE format('SELECT to_jsonb(t) FROM %s t WHERE t.id = $1', rel) INTO result USING record_id;
+    RETURN result;
+END
+$fn$;
+
+-- What the proxy reads at COMMIT: this transaction's captured changes, with
+-- the object each table mirrors, a fingerprint of its describe, and the row
+-- as it is now.
+CREATE OR REPLACE FUNCTION tether.captured_changes()
+RETURNS TABLE (seq bigint, table_oid oid, table_schema text, table_name text, object_name text,
+               describe_md5 text, op text, record_id text, old_row jsonb, changed text[], current_row jsonb)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+BEGIN
+    RETURN QUERY
+    SELECT c.seq, c.table_oid, n.nspname::text, r.relname::text, s.object_name, md5(s.describe_json),
+           c.op, c.record_id, c.old_row, c.changed, tether.current_row(c.table_oid::regclass, c.record_id)
+      FROM tether.capture c
+      JOIN pg_class r ON r.oid = c.table_oid
+      JOIN pg_namespace n ON n.oid = r.relnamespace
+      LEFT JOIN tether.sync_state s ON s.table_schema = n.nspname AND s.table_name = r.relname
+     WHERE c.xid = pg_current_xact_id_if_assigned()
+     ORDER BY c.seq;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION tether.table_describe(object text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT s.describe_json FROM tether.sync_state s WHERE s.object_name = object
+$fn$;
+
+-- Called by the proxy once Salesforce accepted the changes, just before COMMIT.
+CREATE OR REPLACE FUNCTION tether.forget_captured() RETURNS bigint
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+    WITH gone AS (DELETE FROM tether.capture WHERE xid = pg_current_xact_id_if_assigned() RETURNING 1)
+    SELECT count(*) FROM gone
+$fn$;
+)sql";
+
+QString joinColumns(const QStringList &columns)
+{
+    // Column names of mirror tables are lower-case field API names: no commas.
+    return columns.join(u',');
 }
 
-QString captureTriggerSql(const QString &qualifiedTable, const QString &objectName)
+} // namespace
+
+QString CaptureTriggers::schemaSql()
 {
-    QString literal = objectName;
-    literal.replace(u'\'', QStringLiteral("''"));
-    return QStringLiteral("CREATE OR REPLACE TRIGGER tether_provisional_id BEFORE INSERT ON %1 "
-                          "FOR EACH ROW EXECUTE FUNCTION tether.assign_provisional_id();\n"
-                          "CREATE OR REPLACE TRIGGER tether_capture AFTER INSERT OR UPDATE OR DELETE ON %1 "
-                          "FOR EACH ROW EXECUTE FUNCTION tether.capture_write('%2');\n")
-        .arg(qualifiedTable, literal);
+    return QString::fromUtf8(schemaSqlText)
+        .replace(QLatin1String("@PREFIX@"), QLatin1String(ProvisionalPrefix))
+        .replace(QLatin1String("@ENDPOINT@"), endpointSql());
+}
+
+QString CaptureTriggers::endpointSql()
+{
+    return QString::fromUtf8(endpointSqlText);
+}
+
+QString CaptureTriggers::tableSql(const schema::TableSchema &table, const QStringList &notCreateable,
+                                  const QStringList &notUpdateable)
+{
+    const QString target = table.qualifiedName();
+    QString sql;
+    sql += QStringLiteral("DROP TRIGGER IF EXISTS tether_provisional_id ON %1;\n").arg(target);
+    sql += QStringLiteral("CREATE TRIGGER tether_provisional_id BEFORE INSERT ON %1 FOR EACH ROW "
+                          "EXECUTE FUNCTION tether.assign_provisional_id(%2);\n")
+               .arg(target, sqlLiteral(joinColumns(notCreateable)));
+    sql += QStringLiteral("DROP TRIGGER IF EXISTS tether_capture ON %1;\n").arg(target);
+    sql += QStringLiteral("CREATE TRIGGER tether_capture AFTER INSERT OR UPDATE OR DELETE ON %1 FOR EACH ROW "
+                          "EXECUTE FUNCTION tether.capture_change(%2, %3);\n")
+               .arg(target, sqlLiteral(joinColumns(notUpdateable)), sqlLiteral(joinColumns(notCreateable)));
+    sql += QStringLiteral("DROP TRIGGER IF EXISTS tether_no_truncate ON %1;\n").arg(target);
+    sql += QStringLiteral("CREATE TRIGGER tether_no_truncate BEFORE TRUNCATE ON %1 FOR EACH STATEMENT "
+                          "EXECUTE FUNCTION tether.refuse_truncate();\n")
+               .arg(target);
+    return sql;
+}
+
+void CaptureTriggers::readOnlyColumns(const schema::TableSchema &table, const schema::ObjectDescribe &describe,
+                                      QStringList *notCreateable, QStringList *notUpdateable)
+{
+    for (const schema::ColumnSpec &column : table.columns) {
+        if (column.name == QLatin1String("id"))
+            continue;
+        const schema::FieldDescribe *field = describe.field(column.fieldName);
+        if (!field || !field->createable)
+            *notCreateable << column.name;
+        if (!field || !field->updateable)
+            *notUpdateable << column.name;
+    }
+}
+
+store::PgError CaptureTriggers::install(store::PgConnection &db, const schema::TableSchema &table)
+{
+    if (store::PgResult r = db.exec(schemaSql()); !r.ok())
+        return r.error();
+    QStringList notCreateable;
+    QStringList notUpdateable;
+    const store::PgResult describe =
+        db.exec(QStringLiteral("SELECT describe_json FROM tether.sync_state WHERE object_name = $1"), {table.objectName});
+    if (describe.ok() && describe.rowCount() == 1 && !describe.isNull(0, 0)) {
+        const schema::ObjectDescribe object =
+            schema::ObjectDescribe::fromJson(QJsonDocument::fromJson(describe.value(0, 0).toUtf8()).object());
+        readOnlyColumns(table, object, &notCreateable, &notUpdateable);
+    } else if (!describe.ok()) {
+        return describe.error();
+    }
+    return db.exec(tableSql(table, notCreateable, notUpdateable)).error();
 }
 
 } // namespace tether::proxy

@@ -4,7 +4,7 @@
 
 namespace tether::proxy {
 
-void ProtocolTracker::requestSent(char type, Origin origin)
+void ProtocolTracker::requestSent(char type, Origin origin, quint64 tag)
 {
     // During COPY FROM STDIN the server ignores Sync and Flush.
     if (m_copy == Copy::In && (type == 'S' || type == 'H'))
@@ -13,7 +13,7 @@ void ProtocolTracker::requestSent(char type, Origin origin)
     case 'P': m_pending.push_back({Expected::ParseComplete, origin}); break;
     case 'B': m_pending.push_back({Expected::BindComplete, origin}); break;
     case 'C': m_pending.push_back({Expected::CloseComplete, origin}); break;
-    case 'D': m_pending.push_back({Expected::Description, origin}); break;
+    case 'D': m_pending.push_back({Expected::Description, origin, tag}); break;
     case 'E': m_pending.push_back({Expected::ExecuteResult, origin}); break;
     case 'S': m_pending.push_back({Expected::ReadyForQuery, origin}); break;
     case 'Q': m_pending.push_back({Expected::QueryCycle, origin}); break;
@@ -26,6 +26,15 @@ void ProtocolTracker::requestSent(char type, Origin origin)
     default: // Flush, CopyData, Terminate, authentication answers: no response of their own
         break;
     }
+}
+
+bool ProtocolTracker::clientResponsesPending() const
+{
+    for (const PendingResponse &p : m_pending) {
+        if (p.origin != Origin::Proxy)
+            return true;
+    }
+    return false;
 }
 
 Origin ProtocolTracker::frontOrigin() const
@@ -73,8 +82,11 @@ Origin ProtocolTracker::responseReceived(char type, QByteArrayView body)
         return origin;
     case 'T': // RowDescription: ends a Describe, or heads rows of a query
     case 'n': // NoData
-        if (!m_pending.empty() && front == Expected::Description)
+        m_lastDescriptionTag = 0;
+        if (!m_pending.empty() && front == Expected::Description) {
+            m_lastDescriptionTag = m_pending.front().tag;
             return popIf(Expected::Description);
+        }
         return origin;
     case 'D': // DataRow
     case 'V': // FunctionCallResponse
@@ -115,12 +127,14 @@ Origin ProtocolTracker::responseReceived(char type, QByteArrayView body)
         if (!inCycle) {
             while (!m_pending.empty() && m_pending.front().expected != Expected::ReadyForQuery)
                 m_pending.pop_front();
+            m_skipping = true;
         }
         return origin;
     case 'N': // NoticeResponse belongs to whoever's request is running
         return origin;
     case 'Z': {
         m_copy = Copy::None;
+        m_skipping = false;
         ++m_readyForQueryCount;
         m_transactionStatus = body.size() >= 1 ? body.at(0) : m_transactionStatus;
         // The first ReadyForQuery ends the startup; later ones end a Sync,

@@ -16,7 +16,10 @@
 
 namespace tether::proxy {
 
-enum class Origin { Client, Proxy };
+// Whose request a response answers. ClientHeld responses belong to the
+// client but the session keeps them back until the write-through layer
+// releases them (RETURNING rows that must carry Salesforce's values).
+enum class Origin { Client, ClientHeld, Proxy };
 
 // What a request sent to the server is waiting for.
 enum class Expected {
@@ -34,6 +37,7 @@ struct PendingResponse
 {
     Expected expected;
     Origin origin;
+    quint64 tag = 0; // the sender's own label for the request (0: none)
 };
 
 class ProtocolTracker
@@ -42,7 +46,7 @@ public:
     enum class Copy { None, In, Out, Both };
 
     // A frontend message of `type` is about to be sent to the server.
-    void requestSent(char type, Origin origin = Origin::Client);
+    void requestSent(char type, Origin origin = Origin::Client, quint64 tag = 0);
     // A backend message of `type` arrived; `body` is its body when the
     // message is whole (ReadyForQuery needs it). Returns whose request it
     // answers: asynchronous messages (ParameterStatus, NotificationResponse)
@@ -54,6 +58,11 @@ public:
     char transactionStatus() const { return m_transactionStatus; }
     bool inTransaction() const { return m_transactionStatus == 'T' || m_transactionStatus == 'E'; }
     Copy copy() const { return m_copy; }
+    // An error in the extended protocol: the server ignores everything up to
+    // the next Sync.
+    bool skippingToSync() const { return m_skipping; }
+    // Some response to a client request (held or not) is still outstanding.
+    bool clientResponsesPending() const;
     const std::deque<PendingResponse> &pending() const { return m_pending; }
     // Nothing outstanding: every request has been answered up to its ReadyForQuery.
     bool idle() const { return m_pending.empty() && m_copy == Copy::None; }
@@ -61,6 +70,9 @@ public:
     // server speaking a protocol extension we do not know).
     int mismatches() const { return m_mismatches; }
     int readyForQueryCount() const { return m_readyForQueryCount; }
+    // The tag of the Describe the last RowDescription/NoData answered; 0
+    // when that message answered no Describe (rows of a query) or had none.
+    quint64 lastDescriptionTag() const { return m_lastDescriptionTag; }
 
 private:
     Origin popIf(Expected expected);
@@ -72,6 +84,8 @@ private:
     Copy m_copy = Copy::None;
     int m_mismatches = 0;
     int m_readyForQueryCount = 0;
+    bool m_skipping = false;
+    quint64 m_lastDescriptionTag = 0;
 };
 
 } // namespace tether::proxy

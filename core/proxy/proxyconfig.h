@@ -23,6 +23,13 @@ struct ProxyConfig
     // required when listenAddress is not loopback.
     QString tlsCertificatePath;
     QString tlsKeyPath;
+    // Write-through: writes to synced tables reach Salesforce before COMMIT
+    // (see writethrough.h). Off: a plain relay.
+    bool writeThrough = true;
+    // Tether's own libpq connection string for the same database: the write
+    // log, refreshed rows after a lost update, the proxy's address for the
+    // error a bypassing write gets. Empty: none of those.
+    QString databaseConnectionString;
 };
 
 // Live figures for the dashboard.

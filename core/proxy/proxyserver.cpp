@@ -149,6 +149,8 @@ void ProxyServer::incomingConnection(qintptr socketDescriptor)
         session->deleteLater();
     });
     qCDebug(lcProxy) << session->clientAddress() << "connected";
+    if (m_writeThrough)
+        new WriteThroughSession(session, m_writeThrough);
     emit sessionStarted(session);
     session->start();
 }

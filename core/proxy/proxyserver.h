@@ -7,6 +7,9 @@
 #include "proxy/cancelkeys.h"
 #include "proxy/proxyconfig.h"
 #include "proxy/proxysession.h"
+#include "proxy/writethrough.h"
+
+#include <QPointer>
 
 #include <QTcpServer>
 #include <atomic>
@@ -38,6 +41,8 @@ public:
     QString listenDescription() const;
     ProxyCounts counts() const;
     const CancelKeys &cancelKeys() const { return m_cancelKeys; }
+    // Every session from now on writes through to Salesforce (null: a plain relay).
+    void setWriteThrough(WriteThroughContext *context) { m_writeThrough = context; }
 
 signals:
     // A session was accepted; connect here (directly, same thread) to watch
@@ -55,6 +60,7 @@ private:
     LiveCounts *m_counts;
     SessionSettings m_settings;
     CancelKeys m_cancelKeys;
+    QPointer<WriteThroughContext> m_writeThrough;
 };
 
 } // namespace tether::proxy

@@ -1,8 +1,9 @@
 #include "proxy/proxyservice.h"
 
 #include "logging.h"
+#include "proxy/proxydatabase.h"
+#include "proxy/salesforcewriter.h"
 #include "proxy/writethrough.h"
-#include "salesforce/restclient.h"
 
 namespace tether::proxy {
 
@@ -13,7 +14,8 @@ ProxyService::ProxyService(ProxyConfig config, QObject *parent) : QObject(parent
 
 ProxyService::~ProxyService() { stop(); }
 
-void ProxyService::setSalesforce(salesforce::OrgSession *session, salesforce::RateLimiter *limiter, salesforce::ApiBudget *budget)
+void ProxyService::setSalesforce(salesforce::OrgSession *session, salesforce::RateLimiter *limiter,
+                                 salesforce::ApiBudget *budget)
 {
     m_session = session;
     m_limiter = limiter;
@@ -29,13 +31,17 @@ void ProxyService::start()
     m_context->moveToThread(&m_thread);
     QMetaObject::invokeMethod(m_context, [this] {
         auto *server = new ProxyServer(m_config, &m_counts, m_context);
-        // Writes go to Salesforce through a client of this thread, ahead of background sync.
-        salesforce::RestClient *client = m_session ? new salesforce::RestClient(m_session, m_limiter, m_budget, m_context) : nullptr;
-        connect(server, &ProxyServer::sessionStarted, server, [client](ProxySession *session) {
-            new WriteThrough(session, client, session);
-        });
+        ProxyDatabase *database = nullptr;
+        if (m_config.writeThrough) {
+            database = new ProxyDatabase(m_config.databaseConnectionString, m_context);
+            // The RestClient is made here, so it lives in the proxy's thread.
+            SalesforceWriter *writer = m_session ? new SalesforceWriter(m_session, m_limiter, m_budget, m_context) : nullptr;
+            server->setWriteThrough(new WriteThroughContext(writer, database, m_context));
+        }
         QString error;
         if (server->start(&error)) {
+            if (database)
+                database->recordEndpoint(server->listenDescription());
             emit listening(server->serverAddress().toString(), server->serverPort());
             return;
         }

@@ -1,7 +1,8 @@
-// ProxyService: runs the write-through proxy (a ProxyServer and its sessions)
-// on a worker thread of its own, like SyncService does for the sync engine.
-// The server is created inside the thread so its sockets belong to it;
-// stop() closes every session, quits the thread and joins it.
+// ProxyService: runs the write-through proxy (a ProxyServer and its sessions,
+// the Salesforce writer and the proxy's own database connection) on a worker
+// thread of its own, like SyncService does for the sync engine. Everything is
+// created inside the thread so its sockets belong to it; stop() closes every
+// session, quits the thread and joins it.
 #pragma once
 
 #include "proxy/proxyconfig.h"
@@ -24,6 +25,11 @@ class ProxyService : public QObject
 public:
     explicit ProxyService(ProxyConfig config, QObject *parent = nullptr);
     ~ProxyService() override; // stops and joins the worker
+
+    // The org writes go to; call before start(). All three are thread-safe
+    // and must outlive the service. Without a session every captured write
+    // is refused at COMMIT with a sentence.
+    void setSalesforce(salesforce::OrgSession *session, salesforce::RateLimiter *limiter, salesforce::ApiBudget *budget);
 
     bool isRunning() const { return m_thread.isRunning(); }
     // The org writes go to (before start(); thread-safe objects that must
@@ -50,6 +56,9 @@ signals:
 
 private:
     ProxyConfig m_config;
+    salesforce::OrgSession *m_session = nullptr;
+    salesforce::RateLimiter *m_limiter = nullptr;
+    salesforce::ApiBudget *m_budget = nullptr;
     LiveCounts m_counts;
     salesforce::OrgSession *m_session = nullptr;
     salesforce::RateLimiter *m_limiter = nullptr;

@@ -4,7 +4,9 @@
 #include "proxy/wire.h"
 
 #include <QSslSocket>
+#include <QCryptographicHash>
 #include <QTcpSocket>
+#include <QtEndian>
 
 namespace tether::proxy {
 
@@ -99,7 +101,7 @@ bool ProxySession::mayReadClient() const
     case Phase::AwaitingStartup:
         return true;
     case Phase::Relaying:
-        return !m_holding && m_server->bytesToWrite() < HighWaterMark;
+        return !m_holding && !m_clientGone && m_server->bytesToWrite() < HighWaterMark;
     case Phase::TlsHandshake: // nothing may be read until TLS is up
     case Phase::Connecting:   // the startup packet waits for the server
     case Phase::Closing:
@@ -153,7 +155,7 @@ void ProxySession::processClient()
                 m_held = piece.bytes.toByteArray();
                 return;
             }
-            m_tracker.requestSent(piece.type, Origin::Client);
+            m_tracker.requestSent(piece.type, m_clientOrigin, std::exchange(m_nextTag, 0));
         }
         m_toServer.append(piece.bytes.data(), piece.bytes.size());
     }
@@ -340,6 +342,9 @@ void ProxySession::processServer()
         }
         if (piece.first) {
             m_serverMessageOrigin = m_tracker.responseReceived(piece.type, piece.isWhole() ? piece.body() : QByteArrayView());
+            if ((piece.type == 'T' || piece.type == 'n') && piece.isWhole() && m_tracker.lastDescriptionTag() != 0
+                && m_serverMessageOrigin != Origin::Proxy && m_onDescription)
+                m_onDescription(m_tracker.lastDescriptionTag(), piece.type == 'T' ? piece.body() : QByteArrayView());
             if (piece.type == 'K' && piece.isWhole()) {
                 // Hand the client a key of our own; keep the server's.
                 wire::BodyReader body(piece.body());
@@ -353,10 +358,20 @@ void ProxySession::processServer()
                 continue;
             }
         }
-        if (m_serverMessageOrigin == Origin::Proxy)
+        if (m_serverMessageOrigin == Origin::Proxy) {
             deliverOwnResponse(piece);
-        else if (!m_serverFilter || !piece.isWhole() || m_serverFilter(piece.type, piece.bytes))
+        } else if (m_serverMessageOrigin == Origin::ClientHeld) {
+            m_heldResponses.append(piece.bytes.data(), piece.bytes.size());
+            if (piece.first && piece.type == 'Z' && m_onHeldReady)
+                QMetaObject::invokeMethod(this, [this] {
+                    if (m_onHeldReady)
+                        m_onHeldReady();
+                }, Qt::QueuedConnection);
+        } else {
             m_toClient.append(piece.bytes.data(), piece.bytes.size());
+        }
+        if (piece.last && !m_whenAnswered.empty())
+            checkClientRequestsAnswered();
     }
 }
 
@@ -369,22 +384,13 @@ void ProxySession::deliverOwnResponse(const MessagePiece &piece)
     }
     const QByteArray whole = piece.isWhole() ? piece.bytes.toByteArray() : std::exchange(m_ownMessage, {});
     const char type = whole.at(0);
-    if (m_ownHandlers.empty())
+    if (m_own.empty())
         return;
-    const OwnResponseHandler handler = m_ownHandlers.front();
-    if (type == 'Z')
-        m_ownHandlers.pop_front();
-    if (handler)
-        handler(type, QByteArrayView(whole).sliced(5));
+    // Copied: consume() may queue further own requests.
+    const auto consume = m_own.front().consume;
+    if (consume(type, QByteArrayView(whole).sliced(5)) && !m_own.empty())
+        m_own.pop_front();
 }
-
-void ProxySession::sendToClient(const QByteArray &messages)
-{
-    m_toClient.append(messages);
-    flushToClient();
-}
-
-QString ProxySession::clientHost() const { return m_client->peerAddress().toString(); }
 
 void ProxySession::flushToClient()
 {
@@ -414,7 +420,7 @@ void ProxySession::replaceHeldMessage(const QByteArray &messages)
     MessagePiece piece;
     while (reader.next(&piece) == MessageReader::Status::Piece) {
         if (piece.first)
-            m_tracker.requestSent(piece.type, Origin::Client);
+            m_tracker.requestSent(piece.type, m_clientOrigin);
     }
     m_toServer.append(messages);
     onClientReadable();
@@ -423,9 +429,192 @@ void ProxySession::replaceHeldMessage(const QByteArray &messages)
 void ProxySession::sendOwnQuery(const QByteArray &sql, OwnResponseHandler onMessage)
 {
     m_tracker.requestSent('Q', Origin::Proxy);
-    m_ownHandlers.push_back(std::move(onMessage));
+    m_own.push_back({[onMessage = std::move(onMessage)](char type, QByteArrayView body) {
+        if (onMessage)
+            onMessage(type, body);
+        return type == 'Z';
+    }});
     m_toServer.append(wire::query(sql));
     flushToServer();
+}
+
+namespace {
+
+// Where one batch of own statements stands, message by message: per
+// statement ParseComplete, BindComplete, rows, CommandComplete, then two
+// CloseCompletes; or an ErrorResponse, after which the server skips to our Sync.
+struct OwnBatch
+{
+    QList<ProxySession::OwnResult> results;
+    ProxySession::OwnBatchDone done;
+    QList<int> closes;          // CloseCompletes each statement gets
+    QList<QByteArray> keepAs;   // kept statements: their name, to remember once they ran
+    int current = 0;
+    int closesSeen = 0;
+    bool awaitingSync = false;
+    bool endsWithSync = false;
+};
+
+} // namespace
+
+void ProxySession::runOwnStatements(const QList<OwnStatement> &statements, OwnBatchDone done, bool endWithSync)
+{
+    if (statements.isEmpty()) {
+        QMetaObject::invokeMethod(this, [done] { done({}, 0); }, Qt::QueuedConnection);
+        return;
+    }
+    auto batch = std::make_shared<OwnBatch>();
+    batch->results.resize(statements.size());
+    batch->done = std::move(done);
+    QByteArray messages;
+    for (const OwnStatement &statement : statements) {
+        const QByteArray portal = "tether_proxy_" + QByteArray::number(++m_ownCounter);
+        if (statement.keepPrepared) {
+            // Parsed and planned once per session, then only bound.
+            const QByteArray name = "tether_kept_" + QCryptographicHash::hash(statement.sql, QCryptographicHash::Md5).toHex().left(20);
+            if (m_keptStatements.contains(name)) {
+                for (const char type : {'B', 'E', 'C'})
+                    m_tracker.requestSent(type, Origin::Proxy);
+                batch->closes << 1;
+                batch->keepAs << QByteArray();
+            } else {
+                // Closing a statement that does not exist is no error: a
+                // leftover of a batch that failed before it ran goes first.
+                for (const char type : {'C', 'P', 'B', 'E', 'C'})
+                    m_tracker.requestSent(type, Origin::Proxy);
+                messages += wire::close('S', name);
+                messages += wire::parse(name, statement.sql);
+                batch->closes << 2;
+                batch->keepAs << name;
+            }
+            messages += wire::bind(portal, name, statement.parameters, statement.resultFormats);
+            messages += wire::execute(portal);
+            messages += wire::close('P', portal);
+            continue;
+        }
+        // A name of our own per statement: after an error the server skips
+        // our Close, and a leftover must not collide with the next batch.
+        for (const char type : {'P', 'B', 'E', 'C', 'C'})
+            m_tracker.requestSent(type, Origin::Proxy);
+        messages += wire::parse(portal, statement.sql);
+        messages += wire::bind(portal, portal, statement.parameters, statement.resultFormats);
+        messages += wire::execute(portal);
+        messages += wire::close('P', portal);
+        messages += wire::close('S', portal);
+        batch->closes << 2;
+        batch->keepAs << QByteArray();
+    }
+    if (endWithSync) {
+        m_tracker.requestSent('S', Origin::Proxy);
+        messages += wire::sync();
+        batch->endsWithSync = true;
+    } else {
+        messages += wire::flush();
+    }
+    m_own.push_back({[this, batch](char type, QByteArrayView body) {
+        if (batch->awaitingSync) {
+            if (type != 'Z')
+                return false;
+            batch->done(batch->results, body.isEmpty() ? char(0) : body.at(0));
+            return true;
+        }
+        OwnResult &result = batch->results[batch->current];
+        switch (type) {
+        case 'D': {
+            bool ok = false;
+            QList<std::optional<QByteArray>> row = wire::parseDataRow(body, &ok);
+            if (ok)
+                result.rows.append(std::move(row));
+            return false;
+        }
+        case 'C':
+            result.status = OwnResult::Status::Ok;
+            result.commandTag = QByteArrayView(body).chopped(body.endsWith('\0') ? 1 : 0).toByteArray();
+            return false;
+        case 'I':
+            result.status = OwnResult::Status::Ok;
+            return false;
+        case '3':
+            if (++batch->closesSeen < batch->closes.value(batch->current))
+                return false;
+            batch->closesSeen = 0;
+            if (result.ok() && !batch->keepAs.value(batch->current).isEmpty())
+                m_keptStatements.insert(batch->keepAs.value(batch->current));
+            if (++batch->current < batch->results.size())
+                return false;
+            if (batch->endsWithSync) {
+                batch->awaitingSync = true; // its ReadyForQuery ends the batch
+                return false;
+            }
+            batch->done(batch->results, 0);
+            return true;
+        case 'E': {
+            result.status = OwnResult::Status::Failed;
+            result.errorMessage = QByteArray(1, 'E');
+            QByteArray length(4, '\0');
+            qToBigEndian(qint32(body.size() + 4), length.data());
+            result.errorMessage += length + body.toByteArray();
+            // The server now ignores everything up to a Sync.
+            batch->awaitingSync = true;
+            if (!batch->endsWithSync) {
+                m_tracker.requestSent('S', Origin::Proxy);
+                m_toServer.append(wire::sync());
+            }
+            return false;
+        }
+        default: // ParseComplete, BindComplete, notices
+            return false;
+        }
+    }});
+    m_toServer.append(messages);
+    flushToServer();
+}
+
+void ProxySession::whenClientRequestsAnswered(std::function<void()> done)
+{
+    m_whenAnswered.push_back(std::move(done));
+    // Responses to Parse/Bind/Describe wait in the server's buffer until a
+    // Sync or a Flush.
+    m_toServer.append(wire::flush());
+    flushToServer();
+    checkClientRequestsAnswered();
+}
+
+void ProxySession::checkClientRequestsAnswered()
+{
+    if (m_tracker.clientResponsesPending() || m_whenAnswered.empty())
+        return;
+    auto callbacks = std::exchange(m_whenAnswered, {});
+    QMetaObject::invokeMethod(this, [callbacks = std::move(callbacks)] {
+        for (const auto &callback : callbacks)
+            callback();
+    }, Qt::QueuedConnection);
+}
+
+void ProxySession::sendClientRequests(const QByteArray &messages, Origin origin)
+{
+    MessageReader reader(Peer::Frontend);
+    reader.append(messages);
+    MessagePiece piece;
+    while (reader.next(&piece) == MessageReader::Status::Piece) {
+        if (piece.first)
+            m_tracker.requestSent(piece.type, origin);
+    }
+    m_toServer.append(messages);
+    flushToServer();
+}
+
+void ProxySession::sendToClient(const QByteArray &messages)
+{
+    m_toClient.append(messages);
+    flushToClient();
+}
+
+void ProxySession::setFinishingCommit(bool on)
+{
+    m_finishingCommit = on;
+    if (!on && m_clientGone)
+        closeBoth();
 }
 
 // ---- closing -------------------------------------------------------------
@@ -459,6 +648,14 @@ void ProxySession::closeBoth()
 void ProxySession::onClientDisconnected()
 {
     qCDebug(lcProxy) << m_clientAddress << "client closed the connection";
+    if (m_finishingCommit && m_phase == Phase::Relaying) {
+        // The client asked for a COMMIT that is on its way to Salesforce:
+        // finish it before the server connection goes (setFinishingCommit).
+        if (!m_clientGone)
+            qCInfo(lcProxy) << m_clientAddress << "client left during its COMMIT; finishing the commit first";
+        m_clientGone = true;
+        return;
+    }
     // Whatever the client sent before it left still goes to the server
     // (a Terminate, the end of a COPY); then the server connection closes,
     // which rolls back an open transaction.

@@ -21,9 +21,11 @@
 
 #include <QAbstractSocket>
 #include <QObject>
+#include <QSet>
 #include <QSslConfiguration>
 #include <QTimer>
 #include <functional>
+#include <optional>
 
 class QTcpSocket;
 
@@ -72,15 +74,75 @@ public:
     using OwnResponseHandler = std::function<void(char type, QByteArrayView body)>;
     void sendOwnQuery(const QByteArray &sql, OwnResponseHandler onMessage);
 
-    // Sees each whole server message meant for the client (a message too big
-    // to hold whole streams past it) and decides whether it is forwarded now
-    // (true) or taken by the filter (false), e.g. to be sent later, changed.
-    using ServerMessageFilter = std::function<bool(char type, QByteArrayView message)>;
-    void setServerMessageFilter(ServerMessageFilter filter) { m_serverFilter = std::move(filter); }
-    // Messages of the proxy's own making (or taken earlier) for the client.
+    // Runs statements of the proxy's own, in whatever transaction the client
+    // has open, one round trip for the batch: extended protocol with a named
+    // statement and portal of the proxy's (the client's unnamed ones survive)
+    // and a Flush instead of a Sync (an implicit transaction stays open).
+    // After an error the server skips the rest; the session then sends a Sync
+    // of its own, which ends a failed transaction block's statement (status
+    // 'E') or an implicit transaction. `done` gets one result per statement.
+    struct OwnStatement
+    {
+        QByteArray sql;
+        QList<std::optional<QByteArray>> parameters; // text format
+        QList<qint16> resultFormats;                 // empty: all text
+        // Prepared once per session under a name of the proxy's and kept
+        // (for statements run at every commit whose planning is costly).
+        bool keepPrepared = false;
+    };
+    struct OwnResult
+    {
+        enum class Status { Ok, Failed, Skipped };
+        Status status = Status::Skipped;
+        QList<QList<std::optional<QByteArray>>> rows;
+        QByteArray commandTag;
+        QByteArray errorMessage; // the whole ErrorResponse, as the server sent it
+        bool ok() const { return status == Status::Ok; }
+    };
+    // `endWithSync`: end the batch with a Sync of its own instead (for
+    // BEGIN, COMMIT and ROLLBACK of the proxy's: the ReadyForQuery keeps the
+    // tracker's transaction status true). `status` is that of the batch's
+    // ReadyForQuery, 0 when there was none.
+    using OwnBatchDone = std::function<void(const QList<OwnResult> &results, char status)>;
+    void runOwnStatements(const QList<OwnStatement> &statements, OwnBatchDone done, bool endWithSync = false);
+
+    // The client ran DISCARD ALL or DEALLOCATE ALL: kept statements are gone.
+    void forgetKeptStatements() { m_keptStatements.clear(); }
+
+    // Calls `done` (from the event loop) once every request the client sent
+    // so far has been answered, asking the server to flush what it holds.
+    void whenClientRequestsAnswered(std::function<void()> done);
+
+    // A label for the client request about to be forwarded (from the message
+    // filter); the description observer gets it back with the answer.
+    void setNextRequestTag(quint64 tag) { m_nextTag = tag; }
+    // Called with every RowDescription (body) or NoData (empty) that answers
+    // a tagged Describe of the client's.
+    void setDescriptionObserver(std::function<void(quint64 tag, QByteArrayView rowDescription)> observer)
+    {
+        m_onDescription = std::move(observer);
+    }
+
+    // Origin of the client requests forwarded from now on; ClientHeld keeps
+    // their responses back (see takeHeldResponses).
+    void setClientRequestOrigin(Origin origin) { m_clientOrigin = origin; }
+    Origin clientRequestOrigin() const { return m_clientOrigin; }
+    // Called (from the event loop) when a held response is a ReadyForQuery.
+    void setHeldReadyForQueryHandler(std::function<void()> handler) { m_onHeldReady = std::move(handler); }
+    QByteArray takeHeldResponses() { return std::exchange(m_heldResponses, {}); }
+    const QByteArray &heldResponses() const { return m_heldResponses; }
+    // Bytes for the client, after everything already sent to it.
     void sendToClient(const QByteArray &messages);
-    // The client connection's peer, as the write log records it.
-    QString clientHost() const;
+    // Sends requests on the client's behalf (a statement of a query the
+    // proxy split), answers routed by `origin`, while a message stays held.
+    void sendClientRequests(const QByteArray &messages, Origin origin);
+
+    // While set, a client that hangs up does not take the server connection
+    // with it: the commit it asked for is finished first (PostgreSQL, too,
+    // completes a COMMIT it has read). Clearing it closes a session whose
+    // client is gone.
+    void setFinishingCommit(bool on);
+    bool clientGone() const { return m_clientGone; }
 
 signals:
     // Both connections are closed; the session may be deleted.
@@ -127,10 +189,26 @@ private:
     QByteArray m_startupPacket;
 
     ClientMessageFilter m_clientFilter;
-    ServerMessageFilter m_serverFilter;
     bool m_holding = false;
     QByteArray m_held;
-    std::deque<OwnResponseHandler> m_ownHandlers; // one per own query, in order
+    // Own requests in the order they were sent; consume() returns true on
+    // the request's last message.
+    struct OwnRequest
+    {
+        std::function<bool(char type, QByteArrayView body)> consume;
+    };
+    std::deque<OwnRequest> m_own;
+    int m_ownCounter = 0;
+    QSet<QByteArray> m_keptStatements;
+    Origin m_clientOrigin = Origin::Client;
+    quint64 m_nextTag = 0;
+    std::function<void(quint64, QByteArrayView)> m_onDescription;
+    QByteArray m_heldResponses;
+    std::function<void()> m_onHeldReady;
+    std::deque<std::function<void()>> m_whenAnswered;
+    bool m_finishingCommit = false;
+    bool m_clientGone = false;
+    void checkClientRequestsAnswered();
     Origin m_serverMessageOrigin = Origin::Client; // of the backend message being streamed
     QByteArray m_ownMessage;                       // a streamed backend message for the proxy
 

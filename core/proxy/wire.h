@@ -7,6 +7,7 @@
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
+#include <optional>
 
 namespace tether::proxy::wire {
 
@@ -29,7 +30,7 @@ struct ErrorFields
     QString message;
     QString detail;
     QString hint;
-    QString schema; // the table the error is about, when known
+    QString schema; // schema, table and column the error is about, when known
     QString table;
     QString column;
 };
@@ -38,11 +39,36 @@ QByteArray errorResponse(const ErrorFields &fields);
 QByteArray backendKeyData(qint32 processId, QByteArrayView secret);
 QByteArray cancelRequest(qint32 processId, QByteArrayView secret);
 QByteArray query(QByteArrayView sql);
-QByteArray readyForQuery(char transactionStatus);
-// A DataRow in text format; a null value is a column that is NULL.
-QByteArray dataRow(const QList<QByteArray> &values);
-// The values of a DataRow body (null QByteArray for NULL).
-QList<QByteArray> parseDataRow(QByteArrayView body);
+
+// Extended-protocol messages for the proxy's own statements. Parameters and
+// results in text format unless `resultFormats` says otherwise (one code per
+// column, or one for all).
+QByteArray parse(QByteArrayView statement, QByteArrayView sql);
+QByteArray bind(QByteArrayView portal, QByteArrayView statement, const QList<std::optional<QByteArray>> &parameters,
+                const QList<qint16> &resultFormats = {});
+QByteArray execute(QByteArrayView portal, qint32 maxRows = 0);
+QByteArray close(char what, QByteArrayView name); // what: 'S' statement, 'P' portal
+QByteArray flush();
+QByteArray sync();
+QByteArray commandComplete(QByteArrayView tag);
+QByteArray readyForQuery(char status);
+
+// A DataRow body: one value per column, nullopt for SQL NULL.
+QList<std::optional<QByteArray>> parseDataRow(QByteArrayView body, bool *ok = nullptr);
+QByteArray dataRow(const QList<std::optional<QByteArray>> &values);
+
+// One column of a RowDescription.
+struct FieldDescription
+{
+    QByteArray name;
+    quint32 tableOid = 0; // 0 when the column is not a plain column of a table
+    qint16 columnNumber = 0;
+    quint32 typeOid = 0;
+    qint16 typeSize = 0;
+    qint32 typeModifier = 0;
+    qint16 format = 0; // 0 text, 1 binary
+};
+QList<FieldDescription> parseRowDescription(QByteArrayView body, bool *ok = nullptr);
 
 // The (code, value) fields of an ErrorResponse or NoticeResponse body.
 struct ErrorField
@@ -51,6 +77,8 @@ struct ErrorField
     QByteArray value;
 };
 QList<ErrorField> parseErrorFields(QByteArrayView body);
+// The fields of an ErrorResponse body the proxy uses.
+ErrorFields errorFromBody(QByteArrayView body);
 
 // Reads a message body front to back; any read past the end sets ok() false
 // and returns zero/empty, so callers check once at the end.

@@ -1,88 +1,152 @@
-// WriteThrough: makes one proxied session write to Salesforce before
-// PostgreSQL commits. Sits on a ProxySession's message hooks:
-//  - a COMMIT (simple query) of a transaction that changed synced tables is
-//    held; the changes the capture triggers recorded are sent to Salesforce
-//    as one composite graph (all or none); Salesforce's answer is written
-//    back (real Ids, system fields), then the COMMIT goes on. If Salesforce
-//    refuses, the transaction is rolled back and the client gets an ordinary
-//    ErrorResponse (SQLSTATE from salesforceerrors.h);
-//  - a write outside a transaction (autocommit) is wrapped in a transaction
-//    of the proxy's own, its results held back so that RETURNING rows carry
-//    the real Id and Salesforce's values, and committed the same way.
-// What it does not take over (writes in the extended protocol outside an
-// explicit transaction, transaction statements mixed with writes in one
-// query string) still cannot slip past: the capture triggers refuse to commit
-// what did not reach Salesforce.
+// Write-through, the proxy side: a WriteThroughSession watches one
+// ProxySession's client messages and takes control at the points where a
+// transaction that wrote to synced tables would commit —
+//   - an explicit COMMIT (simple Query, or Execute of a COMMIT portal): held
+//     while CommitRun applies the captured writes to Salesforce, then let go;
+//   - a simple Query that writes outside a transaction (autocommit): run
+//     inside a BEGIN of the proxy's own, its answers held back, committed
+//     through CommitRun, and its RETURNING rows brought up to date with the
+//     values Salesforce set before the client sees them; multi-statement
+//     queries are run statement by statement with PostgreSQL's semantics
+//     (one implicit transaction, stop at the first error);
+//   - the Sync that ends an extended-protocol batch that wrote outside a
+//     transaction (autocommit with parameters): held, CommitRun, let go.
+// Everything else passes through untouched. The WriteThroughContext holds
+// what sessions share (the Salesforce writer, the proxy's own database
+// connection, describes of synced tables); it lives in the proxy thread.
 #pragma once
 
-#include "proxy/writebatch.h"
-#include "salesforce/restclient.h"
+#include "proxy/proxysession.h"
+#include "proxy/statementclassifier.h"
+#include "proxy/syncedtable.h"
+#include "proxy/wire.h"
 
+#include <QHash>
 #include <QObject>
 #include <QPointer>
-#include <QSet>
+#include <optional>
 
 namespace tether::proxy {
 
-class ProxySession;
+class ProxyDatabase;
+class SalesforceWriter;
+class CommitRun;
+struct CommitResult;
+struct CommitRequest;
 
-class WriteThrough : public QObject
+class WriteThroughContext : public QObject
 {
     Q_OBJECT
 public:
-    // `client` may be null: then every write is refused with a sentence.
-    WriteThrough(ProxySession *session, salesforce::RestClient *client, QObject *parent = nullptr);
+    // Either may be null: without a writer every captured write is refused
+    // at COMMIT (not logged in to Salesforce); without a database nothing is
+    // logged or refreshed.
+    WriteThroughContext(SalesforceWriter *writer, ProxyDatabase *database, QObject *parent = nullptr);
+
+    SalesforceWriter *writer() const;
+    ProxyDatabase *database() const;
+
+    // Describes by "schema.table:md5(describe_json)".
+    std::shared_ptr<const SyncedTable> table(const QString &key) const { return m_tables.value(key); }
+    void addTable(const QString &key, std::shared_ptr<const SyncedTable> table) { m_tables.insert(key, std::move(table)); }
+
+    // Whether tether.captured_changes() exists in the database (cached once true).
+    bool captureInstalled = false;
 
 private:
-    enum class Mode {
-        Relaying,
-        Committing,       // a COMMIT is held while Salesforce is written
-        Wrapping,         // an autocommit simple query runs in our transaction
-        WrappingExtended, // an autocommit extended-protocol batch does, up to its Sync
-    };
-    struct Row
-    {
-        QList<QByteArray> values;
-    };
-    using Rows = QList<Row>;
-    using RowsDone = std::function<void(const QString &error, const QByteArray &sqlState, const Rows &rows)>;
+    QPointer<SalesforceWriter> m_writer;
+    QPointer<ProxyDatabase> m_database;
+    QHash<QString, std::shared_ptr<const SyncedTable>> m_tables;
+};
+
+class WriteThroughSession : public QObject
+{
+    Q_OBJECT
+public:
+    // Attaches to `session` (and is deleted with it).
+    WriteThroughSession(ProxySession *session, WriteThroughContext *context);
+
+private:
+    enum class Busy { None, Script, HeldCommit, SyncCommit, Refreshing };
 
     bool onClientMessage(char type, QByteArrayView message);
-    bool onExtendedMessage(char type, QByteArrayView message);
-    // Remembers prepared statements and portals, to know what a Bind runs.
-    void track(char type, QByteArrayView message);
-    void finishExtendedWrap();
-    // Learns whether this database has synced tables, and which (own queries
-    // that cannot fail, so a client's transaction is never spoiled by them).
-    void learnSyncedTables(std::function<void()> then);
-    bool touchesSyncedTable(const QStringList &targets) const;
-    bool onServerMessage(char type, QByteArrayView message);
+    char statusNow();
 
-    // Runs `sql` as the proxy's own query; `done` gets its rows or its error.
-    void ownQuery(const QByteArray &sql, RowsDone done);
-    // The whole commit flow; `done` with no refusal when the COMMIT may go on.
-    void applyPending(std::function<void(const std::optional<WriteRefusal> &)> done);
-    void loadTables(const QStringList &objects, std::function<void(const QString &error)> done);
-    void sendBatch(std::shared_ptr<WriteBatch> batch, std::function<void(const std::optional<WriteRefusal> &)> done);
-    QByteArray writeBackSql(const WriteBatch &batch) const;
-    void refreshReturning(const WriteBatch &batch, std::function<void()> done);
-    QByteArray rewriteReturning(const QByteArray &messages) const;
-    void finishRefused(const WriteRefusal &refusal);
-    QByteArray errorFor(const WriteRefusal &refusal) const;
+    // Simple query
+    bool onQuery(QByteArrayView sql);
+    void runScript();
+    void onScriptAnswer();
+    void commitScript(); // ends the transaction the proxy opened for the query
+    void finishScript(char status);
+    // Extended query
+    void onParse(QByteArrayView body);
+    void onBind(QByteArrayView body);
+    void onClose(QByteArrayView body);
+    bool onExecute(QByteArrayView body);
+    bool onSync();
+    // Commits
+    void commitHeldMessage();
+    void commitAtSync();
+    void onHeldReadyForQuery();
+    void runCommit(bool rewriteReturning, bool commitToo, std::function<void(const CommitResult &)> then,
+                   bool implicitTransaction = false);
+    void afterCommit(const CommitResult &result);
+    void done();
 
-    QPointer<ProxySession> m_session;
-    salesforce::RestClient *m_client;
-    Mode m_mode = Mode::Relaying;
-    bool m_capturing = false;    // this database has Tether's capture tables
-    QSet<QString> m_syncedNames; // "schema.table" and bare "table" of every synced table
-    QByteArray m_held;              // server messages of a wrapped statement
-    QHash<QByteArray, QByteArray> m_statements; // prepared statement name -> SQL
-    QHash<QByteArray, QByteArray> m_portals;    // portal name -> SQL
-    QHash<QString, SyncedTable> m_tables; // by object name
-    // For rewriting RETURNING rows: provisional -> real Id, and Salesforce's
-    // values as PostgreSQL's text, by table OID and column number.
-    QHash<QString, QString> m_realIds;
-    QHash<QString, QHash<QPair<quint32, qint16>, QByteArray>> m_refreshed; // real Id -> (oid, attnum) -> text
+    // An Execute whose answer is held: what its rows look like when the
+    // held answer has no RowDescription of its own (pgJDBC binds a named
+    // statement again without describing it): the RowDescription of the
+    // statement's earlier Describe, with this Bind's result formats.
+    struct HeldExecute
+    {
+        QByteArray statementName;
+        QList<qint16> resultFormats;
+    };
+    using RowVisitor = std::function<void(char type, QByteArrayView bytes, QByteArrayView body,
+                                          const QList<wire::FieldDescription> *fields)>;
+    void walkRows(const QByteArray &responses, const QList<HeldExecute> &executes, const RowVisitor &visit) const;
+    QHash<quint32, QList<QPair<qint16, qint16>>> returningColumns(const QByteArray &responses,
+                                                                 const QList<HeldExecute> &executes) const;
+    QByteArray rewriteReturning(const QByteArray &responses, const CommitResult &result,
+                                const QList<HeldExecute> &executes = {}) const;
+
+    struct PreparedStatement
+    {
+        ClassifiedStatement::Kind kind = ClassifiedStatement::Kind::Read;
+        bool writes = false;
+        QByteArray statementName;    // portals: the statement they were bound to
+        QList<qint16> resultFormats; // portals: the Bind's result format codes
+    };
+    bool writes(const ClassifiedStatement &statement) const;
+
+    ProxySession *m_session;
+    QPointer<WriteThroughContext> m_context;
+    Busy m_busy = Busy::None;
+
+    QHash<QByteArray, PreparedStatement> m_statements; // extended protocol, by name
+    QHash<QByteArray, PreparedStatement> m_portals;
+    QHash<QByteArray, bool> m_sqlPrepared; // PREPARE name AS ...: does it write
+    QHash<QByteArray, QByteArray> m_statementRows;           // statement -> RowDescription of an earlier Describe
+    QHash<quint64, QPair<char, QByteArray>> m_describeTargets; // tag of a Describe -> ('S'/'P', name)
+    quint64 m_describeCounter = 0;
+    QList<HeldExecute> m_heldExecutes;
+    char m_sentStatus = 'I';               // the transaction status after what was sent
+    bool m_txMayHaveWritten = false;       // this transaction ran something other than reads
+    bool m_batchWroteImplicitly = false;   // this extended batch wrote outside a transaction
+
+    struct Script
+    {
+        QList<ClassifiedStatement> statements;
+        qsizetype next = 0;
+        bool implicitBlock = false; // we opened a transaction for statements outside one
+        char status = 'I';
+        QByteArray responses;       // for the client, without ReadyForQuery
+        bool failed = false;
+    };
+    std::optional<Script> m_script;
+    std::shared_ptr<CommitResult> m_lastCommit; // Applied, for the RETURNING rewrite at the held Sync
+    std::shared_ptr<CommitRun> m_prefetched;    // a commit whose capture read is already on its way
+    std::function<void(std::function<void()>)> m_afterwards;
 };
 
 } // namespace tether::proxy

@@ -15,6 +15,33 @@
 
 namespace tether::salesforce {
 
+namespace {
+
+// A request body that can be read once: sequential, so Qt cannot reset it.
+class OneShotBody : public QIODevice
+{
+public:
+    explicit OneShotBody(QByteArray data) : m_data(std::move(data)) { open(QIODevice::ReadOnly); }
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override { return m_data.size() - m_pos + QIODevice::bytesAvailable(); }
+
+protected:
+    qint64 readData(char *out, qint64 max) override
+    {
+        const qint64 n = qMin(max, qint64(m_data.size()) - m_pos);
+        memcpy(out, m_data.constData() + m_pos, size_t(n));
+        m_pos += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_pos = 0;
+};
+
+} // namespace
+
 
 QByteArray ApiReply::header(const QByteArray &name) const
 {
@@ -187,9 +214,20 @@ void RestClient::transmit(RequestId id)
     qCDebug(lcSalesforce, "%s %s [%s, attempt %d]", rq.method.constData(), qPrintable(redactedUrl(url)),
             qPrintable(categoryName(p->category)), p->attempts);
 
-    QNetworkReply *reply = rq.body.isEmpty() && rq.method != "POST" && rq.method != "PATCH"
-        ? m_nam->sendCustomRequest(nr, rq.method)
-        : m_nam->sendCustomRequest(nr, rq.method, rq.body);
+    QNetworkReply *reply = nullptr;
+    if (!rq.transportMayResend && !rq.body.isEmpty()) {
+        // A body Qt cannot rewind: it reports ContentReSendError instead of
+        // sending the request again behind our back.
+        auto *body = new OneShotBody(rq.body);
+        nr.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+        nr.setHeader(QNetworkRequest::ContentLengthHeader, rq.body.size());
+        reply = m_nam->sendCustomRequest(nr, rq.method, body);
+        body->setParent(reply);
+    } else {
+        reply = rq.body.isEmpty() && rq.method != "POST" && rq.method != "PATCH"
+            ? m_nam->sendCustomRequest(nr, rq.method)
+            : m_nam->sendCustomRequest(nr, rq.method, rq.body);
+    }
     p->reply = reply;
     if (!p->timer) {
         p->timer = new QTimer(this);

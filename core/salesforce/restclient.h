@@ -58,6 +58,11 @@ struct ApiRequest
     QList<QPair<QByteArray, QByteArray>> headers; // extra request headers
     int timeoutMs = 120000; // whole request, per attempt
     int maxAttempts = 0;    // 0 = the client's RetryPolicy
+    // false: Qt must not send the body a second time by itself when a
+    // connection closes before the answer (it does so for any method); the
+    // request then fails as a network error whose outcome is unknown. For
+    // writes that must never be applied twice.
+    bool transportMayResend = true;
     bool authenticated = true; // false for GET /services/data/
     // Whether sending it twice does no harm: a POST of reads (/composite of
     // GETs, a Bulk query job) is Safe, a create is Unsafe. ByMethod: GET,

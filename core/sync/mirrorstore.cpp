@@ -213,8 +213,9 @@ PgError MirrorStore::prepareTable(const schema::TableSchema &table, const schema
         return state.error();
     if (PgError error = updateState(table.objectName, describeState))
         return error;
-    if (PgResult r = m_db.exec(proxy::captureTriggerSql(table.qualifiedName(), table.objectName)); !r.ok())
-        return r.error();
+    // Writes to the table through the proxy reach Salesforce first; others fail at COMMIT.
+    if (PgError error = proxy::CaptureTriggers::install(m_db, table))
+        return error;
     m_stagingSignature.remove(stagingNameFor(table));
     if (PgError error = tx.commit())
         return error;

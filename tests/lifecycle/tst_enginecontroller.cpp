@@ -5,6 +5,10 @@
 #include "simprocess.h"
 #include "store/pgconnection.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -111,6 +115,23 @@ void TestEngineController::demoComesUpAndGoesDown()
     QVERIFY2(!error, qPrintable(error.toString()));
     QCOMPARE(client.port(), int(controller.proxyPort()));
     QCOMPARE(client.exec(QStringLiteral("SELECT count(*) FROM salesforce.account")).value(0, 0), QString::number(snapshot.first().rowsInTable));
+    // ... and write through it to the demo org: the row gets its Salesforce
+    // Id, and the org answers for the record over its own REST API.
+    const store::PgResult written = client.exec(
+        QStringLiteral("INSERT INTO salesforce.account (name) VALUES ('Written through the demo proxy') RETURNING id"));
+    QVERIFY2(written.ok(), qPrintable(written.error().toString()));
+    const QString id = written.value(0, 0);
+    QVERIFY2(id.startsWith(QLatin1String("001")), qPrintable(id));
+    const salesforce::OrgConnection org = controller.session()->connection();
+    QNetworkAccessManager nam;
+    QNetworkRequest request(QUrl(org.instanceUrl.toString() + org.dataPath() + QStringLiteral("/sobjects/Account/") + id));
+    request.setRawHeader("Authorization", "Bearer " + controller.session()->accessToken().toLatin1());
+    QNetworkReply *reply = nam.get(request);
+    QSignalSpy answered(reply, &QNetworkReply::finished);
+    QVERIFY(answered.wait(30000));
+    QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("Name")).toString(),
+             QStringLiteral("Written through the demo proxy"));
+    reply->deleteLater();
     client.close();
 
     QSignalSpy stopped(&controller, &EngineController::stopped);
