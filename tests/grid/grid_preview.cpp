@@ -19,6 +19,7 @@
 #include <QDir>
 #include <QHeaderView>
 #include <QProcess>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -37,7 +38,11 @@ void screenshot(QWidget *window, const QString &path)
 {
     window->raise();
     QTest::qWait(400); // let the window paint on the X server before import reads it
-    const int rc = QProcess::execute(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"), path});
+    // The whole X screen, as imagemagick's `import -window root` takes it;
+    // without imagemagick, the same root window through Qt.
+    int rc = QProcess::execute(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"), path});
+    if (rc != 0)
+        rc = QGuiApplication::primaryScreen()->grabWindow(0).save(path) ? 0 : 1;
     qInfo().noquote() << "screenshot" << path << (rc == 0 ? "taken" : "FAILED");
 }
 
@@ -119,6 +124,8 @@ int main(int argc, char **argv)
     editor->deleteSelectedRows();
     editor->insertRow();
     model->setData(model->index(0, name), QStringLiteral("New pilot project"));
+    model->setData(model->index(0, model->table().columnIndex(QStringLiteral("closedate"))), QStringLiteral("2027-03-31"));
+    model->setData(model->index(0, stage), QStringLiteral("Prospecting"));
     editor->view()->clearSelection();
     editor->view()->setCurrentIndex(model->index(3, amount));
     screenshot(editor.get(), dir + QStringLiteral("/grid-staged.png"));
@@ -127,7 +134,7 @@ int main(int argc, char **argv)
     QSignalSpy failed(editor.get(), &ui::GridEditor::saveFailed);
     editor->save();
     waitFor([&] { return !failed.isEmpty(); }, 60000);
-    editor->view()->setCurrentIndex(model->index(5, amount));
+    editor->view()->setCurrentIndex(model->index(9, name));
     screenshot(editor.get(), dir + QStringLiteral("/grid-refused.png"));
 
     editor->model()->revertAll();

@@ -250,7 +250,7 @@ void GridEditor::onOpened(const GridTable &table)
     m_table = table;
     m_model->setTable(table);
     for (int c = 0; c < table.columns.size(); ++c)
-        m_view->setColumnWidth(c, c == 0 ? 170 : 140);
+        m_view->setColumnWidth(c, c == 0 ? 170 : !table.columns[c].referenceTable.isEmpty() ? 250 : 140); // room for the Name
     // Widths and order as the person left them for this table.
     QSettings settings;
     const QByteArray state = settings.value(QStringLiteral("grid/%1/header").arg(table.objectName)).toByteArray();
