@@ -390,7 +390,13 @@ void TestGridEditor::conflictOffersThreeWayChoice()
     QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || phone FROM salesforce.account WHERE id = '%1'").arg(id)),
              QStringLiteral("Changed in Salesforce|+1 555 0142"));
 
-    // Reload instead: the person's change to the record is dropped.
+    // Reload instead: the person's change to the record is dropped. The
+    // proxy's conditional update compares whole seconds (HTTP dates, see
+    // decision 0020), so Salesforce's next change must fall in a later
+    // second than the save just made.
+    const QDateTime saved1 = QDateTime::fromString(record.value(QLatin1String("LastModifiedDate")).toString(), Qt::ISODateWithMs);
+    QVERIFY(saved1.isValid());
+    QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentDateTimeUtc() >= saved1.addSecs(1).addMSecs(-saved1.time().msec()), 3000);
     QVERIFY(m_rig.control->update(QStringLiteral("Account"), id, {{QStringLiteral("Name"), QStringLiteral("Changed again")}}));
     const int at = rowOf(model, id);
     QVERIFY(at >= 0);
