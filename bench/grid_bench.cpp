@@ -154,6 +154,10 @@ int main(int argc, char **argv)
             "i % 2 = 0, CASE WHEN i % 7 = 0 THEN 'Note ' || i END, timestamptz '2020-01-01' + i * interval '1 minute' "
             "FROM generate_series(1, %1) i;"
             "ANALYZE salesforce.big__c;").arg(rows));
+        // A synced table at rest: its pages written out and its visibility map set,
+        // so the figures are not those of a server still busy with the fill.
+        db.exec(QStringLiteral("VACUUM salesforce.big__c"));
+        db.exec(QStringLiteral("CHECKPOINT"));
         if (!r.ok()) {
             out << r.error().toString() << Qt::endl;
             return 1;
@@ -165,11 +169,23 @@ int main(int argc, char **argv)
             << QThread::idealThreadCount() << " cores" << Qt::endl;
     }
 
+    // In the application the window is already up when a table opens: the
+    // process's one-time costs (fonts, style) are paid before the clock starts.
+    {
+        QTableView warmUp;
+        warmUp.resize(400, 300);
+        warmUp.show();
+        QTest::qWait(50);
+    }
     out << "resident before opening: " << residentKb() / 1024 << " MB" << Qt::endl;
     QElapsedTimer open;
     open.start();
     auto editor = std::make_unique<ui::GridEditor>(ui::GridSource{info, QStringLiteral("Big__c"), {}});
     editor->setLiveUpdateInterval(0);
+    qint64 openedAt = -1;
+    qint64 rowsAt = -1;
+    QObject::connect(editor.get(), &ui::GridEditor::opened, editor.get(), [&] { openedAt = open.elapsed(); });
+    QObject::connect(editor->model(), &ui::GridModel::firstWindowShown, editor.get(), [&] { rowsAt = open.elapsed(); });
     editor->resize(1400, 900);
     editor->show();
     if (!QTest::qWaitFor([&] { return editor->isOpen() && editor->model()->isLoaded(0); }, 30000)) {
@@ -177,8 +193,8 @@ int main(int argc, char **argv)
         return 1;
     }
     settle(*editor);
-    out << "first paint (open to first screen of rows painted): " << open.elapsed() << " ms; resident " << residentKb() / 1024
-        << " MB" << Qt::endl;
+    out << "first paint (open to first screen of rows painted): " << open.elapsed() << " ms (metadata read at " << openedAt
+        << " ms, first window of rows at " << rowsAt << " ms); resident " << residentKb() / 1024 << " MB" << Qt::endl;
     run(*editor, QStringLiteral("sorted by Id"), rows);
 
     // Sorted by a column without an index: every window is a top-N sort.

@@ -4,6 +4,7 @@
 #include "schema/tableschema.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSaveFile>
 #include <QTimeZone>
@@ -58,6 +59,8 @@ GridRows GridWorker::rowsOf(const store::PgResult &r) const
 void GridWorker::open(const QString &connectionString, const QString &objectName)
 {
     m_connectionString = connectionString;
+    QElapsedTimer clock;
+    clock.start();
     QString why;
     if (!ensureOpen(&why))
         return emit openFailed(tr("Could not connect to Tether's proxy: %1").arg(why));
@@ -68,6 +71,7 @@ void GridWorker::open(const QString &connectionString, const QString &objectName
         return emit openFailed(tr("Could not read which table mirrors %1: %2").arg(objectName, state.error().toString()));
     if (state.rowCount() == 0)
         return emit openFailed(tr("%1 is not synced, so there is no table to open.").arg(objectName));
+    qCDebug(lcGrid) << "connected and read sync_state in" << clock.elapsed() << "ms";
     const QString schemaName = state.value(0, 0);
     const QString tableName = state.value(0, 1);
     const store::PgResult columns = m_db.exec(
@@ -91,7 +95,7 @@ void GridWorker::open(const QString &connectionString, const QString &objectName
         nameTables.insert(named.value(i, 0), named.value(i, 1));
     GridTable table = GridTable::build(objectName, schemaName, tableName, catalog, state.value(0, 2).toUtf8(), nameTables);
     table.rowsInTable = state.isNull(0, 3) ? -1 : state.toInt64(0, 3);
-    qCDebug(lcGrid) << "grid opened" << objectName << table.columns.size() << "columns," << table.rowsInTable << "rows";
+    qCDebug(lcGrid) << "grid opened in" << clock.elapsed() << "ms:" << objectName << table.columns.size() << "columns," << table.rowsInTable << "rows";
     emit opened(table);
 }
 
