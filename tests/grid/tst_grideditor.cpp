@@ -12,7 +12,11 @@
 #include <QClipboard>
 #include <QHeaderView>
 #include <QJsonObject>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QJsonArray>
 #include <QLineEdit>
+#include <QValidator>
 #include <QTableWidget>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -45,6 +49,7 @@ private slots:
     void stagedEditsSurviveSyncUpdateOfAnotherRow();
     void closeAsksBeforeLosingStagedEdits();
     void exportWritesTheView();
+    void editorsFollowTheFieldType();
 
 private:
     std::unique_ptr<GridEditor> open(const QString &object);
@@ -558,6 +563,64 @@ void TestGridEditor::exportWritesTheView()
     }
     QCOMPARE(QString::number(records - 1), scalar(QStringLiteral("SELECT count(*) FROM salesforce.account")));
     file.remove();
+}
+
+void TestGridEditor::editorsFollowTheFieldType()
+{
+    auto editor = open(QStringLiteral("Opportunity"));
+    QVERIFY(editor);
+    GridModel *model = editor->model();
+    QAbstractItemDelegate *delegate = editor->view()->itemDelegate();
+    QStyleOptionViewItem option;
+    auto editorFor = [&](const QString &column) {
+        return delegate->createEditor(editor->view()->viewport(), option, model->index(0, model->table().columnIndex(column)));
+    };
+    // A picklist: the org's values from the describe.
+    auto *stage = qobject_cast<QComboBox *>(editorFor(QStringLiteral("stagename")));
+    QVERIFY(stage);
+    const QJsonObject describe = m_rig.control->request("GET", m_rig.control->dataPath() + QStringLiteral("/sobjects/Opportunity/describe"))
+                                     .json().object();
+    QStringList values;
+    for (const QJsonValue &f : describe.value(QLatin1String("fields")).toArray()) {
+        if (f.toObject().value(QLatin1String("name")).toString() == QLatin1String("StageName")) {
+            for (const QJsonValue &v : f.toObject().value(QLatin1String("picklistValues")).toArray())
+                values << v.toObject().value(QLatin1String("value")).toString();
+        }
+    }
+    QVERIFY(!values.isEmpty());
+    QStringList offered;
+    for (int i = 1; i < stage->count(); ++i)
+        offered << stage->itemText(i);
+    QCOMPARE(offered, values);
+    QVERIFY(qobject_cast<QDateEdit *>(editorFor(QStringLiteral("closedate"))));
+    auto *amount = qobject_cast<QLineEdit *>(editorFor(QStringLiteral("amount")));
+    QVERIFY(amount && amount->validator());
+    QString text = QStringLiteral("12.345");
+    int pos = 0;
+    QCOMPARE(amount->validator()->validate(text, pos), QValidator::Invalid); // the field's scale is 2
+    // Booleans are check boxes, not text.
+    const int closed = model->table().columnIndex(QStringLiteral("isclosed"));
+    QVERIFY(model->data(model->index(0, closed), Qt::CheckStateRole).isValid());
+
+    // A restricted picklist (Account.Tier__c) offers only the org's values.
+    auto accounts = open(QStringLiteral("Account"));
+    QVERIFY(accounts);
+    auto *tier = qobject_cast<QComboBox *>(accounts->view()->itemDelegate()->createEditor(
+        accounts->view()->viewport(), option, accounts->model()->index(0, accounts->model()->table().columnIndex(QStringLiteral("tier__c")))));
+    QVERIFY(tier);
+    QVERIFY(!tier->isEditable());
+    QVERIFY(tier->findText(QStringLiteral("Gold")) > 0);
+
+    // Duplicate: a new row with the values Salesforce accepts on create.
+    const int name = accounts->model()->table().columnIndex(QStringLiteral("name"));
+    const QString source = accounts->model()->data(accounts->model()->index(2, name), GridModel::RawRole).toString();
+    accounts->view()->setCurrentIndex(accounts->model()->index(2, name));
+    accounts->duplicateRow();
+    QVERIFY(accounts->model()->isNewKey(accounts->model()->keyAt(0)));
+    QCOMPARE(accounts->model()->data(accounts->model()->index(0, name), GridModel::RawRole).toString(), source);
+    QVERIFY(accounts->model()->data(accounts->model()->index(0, 0), GridModel::RawRole).isNull()); // no Id: Salesforce gives one
+    accounts->model()->undoStack()->undo();
+    QVERIFY(!accounts->model()->hasStagedChanges());
 }
 
 QTEST_MAIN(TestGridEditor)
