@@ -52,6 +52,9 @@ int main(int argc, char **argv)
     QTranslator translator;
     if (translator.load(QLocale(), QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&translator);
+    QTranslator gridTranslator; // the grid editor's strings (translations/tether_grid_de.ts)
+    if (gridTranslator.load(QLocale(), QStringLiteral("tether_grid"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+        QCoreApplication::installTranslator(&gridTranslator);
     if (!noDisplay)
         QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
