@@ -283,7 +283,9 @@ void EngineController::logIn(const salesforce::OrgConnection &connection, LoginM
             return fail(tr("Salesforce login failed: %1").arg(error.toString()), error.isRetryable());
         // From now on a refused refresh means a person has to log in again.
         connect(m_session.get(), &salesforce::OrgSession::loginRequired, this, [this](const salesforce::SalesforceError &reason) {
-            fail(tr("Salesforce ended the session: %1").arg(reason.toString()), false);
+            const QString sentence = tr("Salesforce ended the session: %1").arg(reason.toString());
+            emit loginRenewalNeeded(sentence);
+            fail(sentence, false);
         });
         emit notice(tr("Logged in to %1 at %2 requests/s.")
                         .arg(m_session->connection().instanceUrl.toString())

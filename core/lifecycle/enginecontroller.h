@@ -109,6 +109,9 @@ signals:
     void apiCallsChanged(tether::salesforce::ApiCategory category, qint64 calls);
     void quotaPausedChanged(bool paused);
     void requestsPerSecondChanged(double requestsPerSecond);
+    // Salesforce refused to renew the login: a person has to log in again
+    // (the state turns Failed with the same sentence right after).
+    void loginRenewalNeeded(const QString &sentence);
     void stopped();
 
 private:
