@@ -186,7 +186,7 @@ void TestDashboardEngine::pauseAndResumeARow()
     // The engine's own record agrees, not just the window.
     store::PgConnection db;
     QVERIFY(!db.open(m_database));
-    QTRY_COMPARE_WITH_TIMEOUT(db.exec(QStringLiteral("SELECT phase FROM tether.sync_status WHERE object_name = 'Contact'")).value(0, 0),
+    QTRY_COMPARE_WITH_TIMEOUT(db.exec(QStringLiteral("SELECT phase FROM tether.sync_status WHERE object = 'Contact'")).value(0, 0),
                               QStringLiteral("paused"), 10000);
     // The other table keeps syncing.
     QCOMPARE(model->status(QStringLiteral("Account")).phase, sync::Phase::Polling);

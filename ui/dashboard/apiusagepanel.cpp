@@ -35,6 +35,7 @@ QString categoryText(ApiCategory category)
 ApiUsagePanel::ApiUsagePanel(QWidget *parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("apiUsagePanel"));
+    setMinimumWidth(340);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
 
@@ -76,7 +77,7 @@ ApiUsagePanel::ApiUsagePanel(QWidget *parent) : QWidget(parent)
     m_chart->addSeries(m_otherSeries);
     m_axisX = new QValueAxis;
     m_axisX->setRange(-ChartMinutes, 0);
-    m_axisX->setTickCount(7);
+    m_axisX->setTickCount(5); // every 15 minutes
     m_axisX->setLabelFormat(QStringLiteral("%d"));
     m_axisX->setTitleText(tr("minutes ago"));
     m_axisY = new QValueAxis;

@@ -172,6 +172,7 @@ DashboardPage::DashboardPage(EngineController *controller, QWidget *parent) : QW
     m_tableSplit->setStretchFactor(0, 3);
     m_tableSplit->setStretchFactor(1, 1);
     m_tableSplit->setChildrenCollapsible(false);
+    m_tableSplit->setSizes({900, 380});
     m_mainSplit = new QSplitter(Qt::Vertical, this);
     m_mainSplit->setObjectName(QStringLiteral("mainSplit"));
     m_mainSplit->addWidget(m_tableSplit);
@@ -179,6 +180,7 @@ DashboardPage::DashboardPage(EngineController *controller, QWidget *parent) : QW
     m_mainSplit->setStretchFactor(0, 3);
     m_mainSplit->setStretchFactor(1, 1);
     m_mainSplit->setChildrenCollapsible(false);
+    m_mainSplit->setSizes({560, 160});
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_header);
