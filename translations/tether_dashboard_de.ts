@@ -320,10 +320,6 @@
         <source>%1: sync requested.</source>
         <translation>%1: Synchronisation angefordert.</translation>
     </message>
-    <message numerus="yes">
-        <source>Copy all %1 records of %2 from Salesforce again? This costs about %n API call(s)</source>
-        <translation><numerusform>Alle %1 Datensätze von %2 erneut aus Salesforce kopieren? Das kostet etwa %n API-Aufruf</numerusform><numerusform>Alle %1 Datensätze von %2 erneut aus Salesforce kopieren? Das kostet etwa %n API-Aufrufe</numerusform></translation>
-    </message>
     <message>
         <source>, about %1 at the current rate</source>
         <translation>, etwa %1 bei der aktuellen Rate</translation>
@@ -359,6 +355,10 @@
     <message>
         <source>Details of %1</source>
         <translation>Details zu %1</translation>
+    </message>
+    <message>
+        <source>Copy all %1 records of %2 from Salesforce again? This costs about %3 API calls</source>
+        <translation>Alle %1 Datensätze von %2 erneut aus Salesforce kopieren? Das kostet etwa %3 API-Aufrufe</translation>
     </message>
 </context>
 <context>
@@ -526,10 +526,6 @@
         <translation> · %1 % Ihres Tageskontingents</translation>
     </message>
     <message>
-        <source>API rate:</source>
-        <translation>API-&amp;Rate:</translation>
-    </message>
-    <message>
         <source>1 / min</source>
         <translation>1 / min</translation>
     </message>
@@ -540,6 +536,10 @@
     <message>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>API &amp;rate:</source>
+        <translation>API-&amp;Rate:</translation>
     </message>
 </context>
 <context>

@@ -100,14 +100,14 @@ DashboardPage::DashboardPage(EngineController *controller, QWidget *parent) : QW
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->setItemDelegateForColumn(TableStatusModel::Progress, new ProgressDelegate(m_view));
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_view->setColumnWidth(TableStatusModel::Object, 150);
-    m_view->setColumnWidth(TableStatusModel::Phase, 190);
-    m_view->setColumnWidth(TableStatusModel::Progress, 250);
-    m_view->setColumnWidth(TableStatusModel::Speed, 80);
-    m_view->setColumnWidth(TableStatusModel::Rows, 90);
-    m_view->setColumnWidth(TableStatusModel::LastPoll, 90);
-    m_view->setColumnWidth(TableStatusModel::Freshness, 110);
-    m_view->setColumnWidth(TableStatusModel::ApiCalls, 80);
+    m_view->setColumnWidth(TableStatusModel::Object, 120);
+    m_view->setColumnWidth(TableStatusModel::Phase, 150);
+    m_view->setColumnWidth(TableStatusModel::Progress, 200);
+    m_view->setColumnWidth(TableStatusModel::Speed, 75);
+    m_view->setColumnWidth(TableStatusModel::Rows, 70);
+    m_view->setColumnWidth(TableStatusModel::LastPoll, 80);
+    m_view->setColumnWidth(TableStatusModel::Freshness, 95);
+    m_view->setColumnWidth(TableStatusModel::ApiCalls, 65);
 
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("tableFilter"));
@@ -172,7 +172,7 @@ DashboardPage::DashboardPage(EngineController *controller, QWidget *parent) : QW
     m_tableSplit->setStretchFactor(0, 3);
     m_tableSplit->setStretchFactor(1, 1);
     m_tableSplit->setChildrenCollapsible(false);
-    m_tableSplit->setSizes({900, 380});
+    m_tableSplit->setSizes({1000, 340});
     m_mainSplit = new QSplitter(Qt::Vertical, this);
     m_mainSplit->setObjectName(QStringLiteral("mainSplit"));
     m_mainSplit->addWidget(m_tableSplit);
@@ -376,8 +376,10 @@ QString DashboardPage::resyncQuestion(const QString &objectName) const
     const sync::TableStatus status = m_model->status(objectName);
     const qint64 calls = backfillCallEstimate(status);
     const QLocale locale;
-    QString text = tr("Copy all %1 records of %2 from Salesforce again? This costs about %n API call(s)", nullptr, int(calls))
-                       .arg(locale.toString(qMax<qint64>(status.rowsTotal, status.rowsInTable)), objectName);
+    // Never fewer than two calls (the COUNT() and a page), so always a plural.
+    QString text = tr("Copy all %1 records of %2 from Salesforce again? This costs about %3 API calls")
+                       .arg(locale.toString(qMax<qint64>(status.rowsTotal, status.rowsInTable)), objectName,
+                            locale.toString(calls));
     const double rate = m_controller->rateLimiter() ? m_controller->rateLimiter()->requestsPerSecond() : 0;
     if (rate > 0 && rate < 1000)
         text += tr(", about %1 at the current rate").arg(TableStatusModel::durationText(qint64(std::ceil(double(calls) / rate))));

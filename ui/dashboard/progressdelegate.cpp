@@ -37,7 +37,7 @@ void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
 QSize ProgressDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QSize size = QStyledItemDelegate::sizeHint(option, index);
-    size.setWidth(qMax(size.width() + 24, 220));
+    size.setWidth(qMax(size.width() + 24, 180));
     return size;
 }
 

@@ -26,7 +26,8 @@ QString RateLimitSlider::describe(double rate, qint64 quota)
         const qint64 seconds = qRound64(1.0 / rate);
         pace = seconds == 60 ? tr("1 request per minute") : tr("1 request every %1 s").arg(seconds);
     } else {
-        pace = tr("%n requests per second", nullptr, int(std::lround(rate)));
+        const long perSecond = std::lround(rate);
+        pace = perSecond == 1 ? tr("1 request per second") : tr("%1 requests per second").arg(perSecond);
     }
     const double perDay = rate * 86400.0;
     QString text = tr("%1 · ≈ %2 a day").arg(pace, locale.toString(qRound64(perDay)));

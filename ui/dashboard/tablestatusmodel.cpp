@@ -51,7 +51,7 @@ QString TableStatusModel::phaseText(sync::Phase phase)
     switch (phase) {
     case sync::Phase::Discovering: return tr("Discovering");
     case sync::Phase::Backfilling: return tr("Backfilling");
-    case sync::Phase::Polling: return tr("Up to date, polling");
+    case sync::Phase::Polling: return tr("Up to date");
     case sync::Phase::Paused: return tr("Paused");
     case sync::Phase::Error: return tr("Error");
     }
@@ -168,7 +168,7 @@ QVariant TableStatusModel::display(const sync::TableStatus &s, int column) const
         return text;
     }
     case Progress: return progressText(s);
-    case Speed: return s.recordsPerSecond > 0 ? locale.toString(s.recordsPerSecond, 'f', s.recordsPerSecond < 10 ? 1 : 0) : QString();
+    case Speed: return s.recordsPerSecond > 0 && s.phase == sync::Phase::Backfilling ? locale.toString(s.recordsPerSecond, 'f', s.recordsPerSecond < 10 ? 1 : 0) : QString();
     case Rows: return locale.toString(s.rowsInTable);
     case LastPoll: return s.lastPoll.isValid() ? agoText(s.lastPoll, now()) : QString();
     case Freshness: return freshnessText(s);
@@ -233,8 +233,9 @@ QVariant TableStatusModel::data(const QModelIndex &index, int role) const
     case ObjectNameRole: return s.objectName;
     case SortRole: return sortValue(s, index.column());
     case ProgressRole:
-        if (s.phase == sync::Phase::Polling || (s.lastPoll.isValid() && s.phase != sync::Phase::Backfilling))
-            return 1.0;
+        // A bar only while a backfill is under way; "done" needs none.
+        if (s.phase == sync::Phase::Polling || s.phase == sync::Phase::Discovering || s.lastPoll.isValid())
+            return -1.0;
         return s.rowsTotal > 0 ? qBound(0.0, double(s.rowsDone) / double(s.rowsTotal), 1.0) : -1.0;
     case PhaseRole: return int(s.phase);
     case PausedByPersonRole: return s.pausedByPerson;
