@@ -509,10 +509,6 @@
         <source>1 request every %1 s</source>
         <translation>1 Anfrage alle %1 s</translation>
     </message>
-    <message numerus="yes">
-        <source>%n requests per second</source>
-        <translation><numerusform>%n Anfrage pro Sekunde</numerusform><numerusform>%n Anfragen pro Sekunde</numerusform></translation>
-    </message>
     <message>
         <source>%1 · ≈ %2 a day</source>
         <translation>%1 · ≈ %2 am Tag</translation>
@@ -540,6 +536,14 @@
     <message>
         <source>API &amp;rate:</source>
         <translation>API-&amp;Rate:</translation>
+    </message>
+    <message>
+        <source>1 request per second</source>
+        <translation>1 Anfrage pro Sekunde</translation>
+    </message>
+    <message>
+        <source>%1 requests per second</source>
+        <translation>%1 Anfragen pro Sekunde</translation>
     </message>
 </context>
 <context>
@@ -599,10 +603,6 @@
     <message>
         <source>Backfilling</source>
         <translation>Erstabgleich</translation>
-    </message>
-    <message>
-        <source>Up to date, polling</source>
-        <translation>Aktuell, fragt ab</translation>
     </message>
     <message>
         <source>Paused</source>
@@ -733,6 +733,14 @@ Neuer Versuch um %2.</translation>
     <message>
         <source>API calls: %1</source>
         <translation>API-Aufrufe: %1</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>Aktuell</translation>
+    </message>
+    <message>
+        <source>no records to copy</source>
+        <translation>keine Datensätze zu kopieren</translation>
     </message>
 </context>
 </TS>

@@ -115,6 +115,8 @@ QString TableStatusModel::progressText(const sync::TableStatus &s) const
     case sync::Phase::Backfilling: {
         if (s.rowsTotal < 0)
             return tr("%1 copied").arg(locale.toString(s.rowsDone));
+        if (s.rowsTotal == 0)
+            return tr("no records to copy");
         QString text = tr("%1 of %2").arg(locale.toString(s.rowsDone), locale.toString(s.rowsTotal));
         const qint64 eta = etaSeconds(s);
         if (eta == -2)
