@@ -82,6 +82,7 @@ ApiUsagePanel::ApiUsagePanel(QWidget *parent) : QWidget(parent)
     m_axisX->setTitleText(tr("minutes ago"));
     m_axisY = new QValueAxis;
     m_axisY->setRange(0, 10);
+    m_axisY->setTickCount(6); // whole numbers for every range updateChart picks
     m_axisY->setLabelFormat(QStringLiteral("%d"));
     m_axisY->setTitleText(tr("calls / min"));
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
