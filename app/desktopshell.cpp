@@ -24,9 +24,7 @@ DesktopShell::DesktopShell(EngineController *controller, tether::ui::MainWindow 
     QAction *open = m_menu->addAction(tr("&Open Tether"), this, &DesktopShell::openWindow);
     open->setObjectName(QStringLiteral("trayOpenAction"));
     m_pauseAll = m_menu->addAction(tr("&Pause all"), this, [this] {
-        m_allPaused = !m_allPaused;
-        m_controller->setAllPaused(m_allPaused);
-        updateStatus();
+        m_controller->setAllPaused(!m_allPaused); // the rows' statuses then update the text
     });
     m_pauseAll->setObjectName(QStringLiteral("trayPauseAllAction"));
     m_menu->addSeparator();
@@ -121,6 +119,11 @@ void DesktopShell::updateStatus()
     const QString text = statusText();
     m_status->setText(text);
     m_tray->setToolTip(tr("Tether — %1").arg(text));
+    // Paused from the window's menu or row by row counts too.
+    bool allPaused = !m_tables.isEmpty();
+    for (const tether::sync::TableStatus &s : m_tables)
+        allPaused = allPaused && s.pausedByPerson;
+    m_allPaused = allPaused;
     m_pauseAll->setText(m_allPaused ? tr("&Resume all") : tr("&Pause all"));
     // The badge shows the worst thing going on.
     Phase look = Phase::Polling;
