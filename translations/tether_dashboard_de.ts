@@ -273,18 +273,6 @@
         <translation>%1: %2</translation>
     </message>
     <message>
-        <source>%1: backfill started (%2).</source>
-        <translation>%1: Erstabgleich gestartet (%2).</translation>
-    </message>
-    <message>
-        <source>Bulk API</source>
-        <translation>Bulk-API</translation>
-    </message>
-    <message>
-        <source>REST</source>
-        <translation>REST</translation>
-    </message>
-    <message>
         <source>%1: paused.</source>
         <translation>%1: pausiert.</translation>
     </message>
@@ -359,6 +347,10 @@
     <message>
         <source>Copy all %1 records of %2 from Salesforce again? This costs about %3 API calls</source>
         <translation>Alle %1 Datensätze von %2 erneut aus Salesforce kopieren? Das kostet etwa %3 API-Aufrufe</translation>
+    </message>
+    <message>
+        <source>%1: backfill started.</source>
+        <translation>%1: Erstabgleich gestartet.</translation>
     </message>
 </context>
 <context>

@@ -108,6 +108,14 @@ DashboardPage::DashboardPage(EngineController *controller, QWidget *parent) : QW
     m_view->setColumnWidth(TableStatusModel::LastPoll, 80);
     m_view->setColumnWidth(TableStatusModel::Freshness, 95);
     m_view->setColumnWidth(TableStatusModel::ApiCalls, 65);
+    m_view->setColumnWidth(TableStatusModel::Phase, 175);
+    m_view->setColumnWidth(TableStatusModel::Freshness, 110);
+    // Translated headings can be longer than the English ones: never cut them.
+    const QFontMetrics headerFont(m_view->horizontalHeader()->font());
+    for (int column = 0; column < TableStatusModel::LastError; ++column) {
+        const int needed = headerFont.horizontalAdvance(m_model->headerData(column, Qt::Horizontal).toString()) + 28;
+        m_view->setColumnWidth(column, qMax(m_view->columnWidth(column), needed));
+    }
 
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("tableFilter"));
@@ -281,8 +289,7 @@ void DashboardPage::onTableStatus(const sync::TableStatus &status)
         m_activity->addError(tr("%1: %2").arg(status.objectName, status.lastError));
     else if (known && status.phase != before.phase) {
         if (status.phase == sync::Phase::Backfilling)
-            m_activity->addEvent(tr("%1: backfill started (%2).").arg(status.objectName,
-                                                                    status.backfillMethod == QLatin1String("bulk") ? tr("Bulk API") : tr("REST")));
+            m_activity->addEvent(tr("%1: backfill started.").arg(status.objectName));
         else if (status.phase == sync::Phase::Paused && status.pausedByPerson)
             m_activity->addEvent(tr("%1: paused.").arg(status.objectName));
         else if (before.phase == sync::Phase::Paused && before.pausedByPerson)
