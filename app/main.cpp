@@ -3,6 +3,7 @@
 // start-up and shutdown belong to lifecycle::EngineController; this file only
 // wires it to a window or to the headless reporter.
 #include "commandline.h"
+#include "desktopshell.h"
 #include "headlessreporter.h"
 #include "lifecycle/enginecontroller.h"
 #include "logging.h"
@@ -55,6 +56,9 @@ int main(int argc, char **argv)
     QTranslator gridTranslator; // the grid editor's strings (translations/tether_grid_de.ts)
     if (gridTranslator.load(QLocale(), QStringLiteral("tether_grid"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&gridTranslator);
+    QTranslator dashboardTranslator; // the main window's strings (translations/tether_dashboard_de.ts)
+    if (dashboardTranslator.load(QLocale(), QStringLiteral("tether_dashboard"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+        QCoreApplication::installTranslator(&dashboardTranslator);
     if (!noDisplay)
         QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
@@ -99,6 +103,7 @@ int main(int argc, char **argv)
 
     std::unique_ptr<HeadlessReporter> reporter;
     std::unique_ptr<tether::ui::MainWindow> window;
+    std::unique_ptr<DesktopShell> shell;
     if (headless) {
         qCInfo(lcApp) << "Tether" << TETHER_VERSION << "running headless; press Ctrl+C to stop";
         reporter = std::make_unique<HeadlessReporter>(&controller);
@@ -111,15 +116,11 @@ int main(int argc, char **argv)
                              }
                          });
     } else {
+        // Closing the window quits, unless the desktop shell keeps Tether in the tray.
         QApplication::setQuitOnLastWindowClosed(false);
         QObject::connect(qApp, &QGuiApplication::lastWindowClosed, &controller, &EngineController::stop);
-        window = std::make_unique<tether::ui::MainWindow>();
-        for (const tether::sync::TableStatus &status : controller.tableStatuses())
-            window->showTableStatus(status);
-        QObject::connect(&controller, &EngineController::tableStatusChanged, window.get(),
-                         &tether::ui::MainWindow::showTableStatus);
-        QObject::connect(&controller, &EngineController::stateChanged, window.get(),
-                         [&window](EngineController::State, const QString &sentence) { window->showMessage(sentence); });
+        window = std::make_unique<tether::ui::MainWindow>(&controller);
+        shell = std::make_unique<DesktopShell>(&controller, window.get());
         window->show();
     }
     if (settings.hasOrg())

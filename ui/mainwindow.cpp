@@ -1,104 +1,217 @@
 #include "mainwindow.h"
 
+#include "dashboard/dashboardpage.h"
+#include "dashboard/ratelimitslider.h"
+#include "grid/grideditor.h"
+#include "lifecycle/enginecontroller.h"
+
+#include <QAction>
 #include <QApplication>
-#include <QHeaderView>
+#include <QCloseEvent>
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QStackedWidget>
+#include <QSettings>
 #include <QStatusBar>
-#include <QTableWidget>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
 
 namespace tether::ui {
 
-namespace {
-enum Column { Object, Phase, Rows, Progress, LastPoll, ApiCalls, LastError, ColumnCount };
+using lifecycle::EngineController;
 
-QString phaseText(sync::Phase phase)
-{
-    switch (phase) {
-    case sync::Phase::Discovering: return MainWindow::tr("Discovering");
-    case sync::Phase::Backfilling: return MainWindow::tr("Backfilling");
-    case sync::Phase::Polling: return MainWindow::tr("Polling");
-    case sync::Phase::Paused: return MainWindow::tr("Paused");
-    case sync::Phase::Error: return MainWindow::tr("Error");
-    }
-    return {};
-}
-} // namespace
-
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(EngineController *controller, QWidget *parent) : QMainWindow(parent), m_controller(controller)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Tether"));
-    resize(1100, 720);
+    resize(1280, 820);
 
-    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    m_dashboard = new DashboardPage(controller, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("documentTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->addTab(m_dashboard, tr("Dashboard"));
+    // The dashboard is always there: no close button on its tab.
+    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
+    m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        if (index <= 0)
+            return;
+        QWidget *page = m_tabs->widget(index);
+        // A grid with staged edits asks first (save, discard or keep it open).
+        if (auto *grid = qobject_cast<GridEditor *>(page); grid && !grid->confirmClose())
+            return;
+        m_tabs->removeTab(index);
+        page->deleteLater();
+    });
+
+    m_rateSlider = new RateLimitSlider(this);
+    auto *rateBar = new QFrame(this);
+    rateBar->setObjectName(QStringLiteral("rateBar"));
+    rateBar->setFrameShape(QFrame::StyledPanel);
+    auto *rateLayout = new QHBoxLayout(rateBar);
+    rateLayout->setContentsMargins(8, 4, 8, 4);
+    rateLayout->addWidget(m_rateSlider);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(rateBar);
+    setCentralWidget(central);
+
+    m_stateLabel = new QLabel(this);
+    m_stateLabel->setObjectName(QStringLiteral("engineState"));
+    statusBar()->addWidget(m_stateLabel, 1);
+    m_stateLabel->setText(controller->sentence());
+
+    createMenus();
+
+    // The rate: what the running limiter has, else what was chosen before.
+    QSettings settings;
+    double rate = settings.value(rateSettingsKey(), 0.0).toDouble();
+    if (controller->rateLimiter())
+        rate = controller->rateLimiter()->requestsPerSecond();
+    else if (!(rate > 0) && controller->settings().requestsPerSecond > 0)
+        rate = controller->settings().requestsPerSecond;
+    if (rate > 0)
+        m_rateSlider->setRequestsPerSecond(rate);
+    // The rate a person chose in the window wins over the limiter's default at the next login.
+    if (!controller->rateLimiter() && controller->settings().requestsPerSecond <= 0 && rate > 0)
+        controller->setRequestsPerSecond(rate);
+    connect(m_rateSlider, &RateLimitSlider::rateChosen, this, &MainWindow::applyRate);
+    connect(controller, &EngineController::requestsPerSecondChanged, m_rateSlider, &RateLimitSlider::setRequestsPerSecond);
+    connect(controller, &EngineController::apiUsageChanged, m_rateSlider,
+            [this](qint64, qint64 max) { m_rateSlider->setDailyQuota(max); });
+    connect(controller, &EngineController::stateChanged, this, [this](EngineController::State state, const QString &sentence) {
+        m_stateLabel->setText(sentence);
+        // A limiter made at login starts from the saved rate; make it the one shown.
+        if (state == EngineController::State::Syncing && m_controller->rateLimiter())
+            m_rateSlider->setRequestsPerSecond(m_controller->rateLimiter()->requestsPerSecond());
+    });
+    connect(m_dashboard, &DashboardPage::openTableRequested, this, &MainWindow::openTableRequested);
+    connect(m_dashboard, &DashboardPage::openTableRequested, this, &MainWindow::openTable);
+    connect(m_dashboard, &DashboardPage::addObjectsRequested, this, &MainWindow::addObjectsRequested);
+
+    restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
+    m_dashboard->restoreLayout();
+}
+
+MainWindow::~MainWindow()
+{
+    // Quit from the menu or the tray never closes the window: remember it here.
+    saveLayout();
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings().setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    m_dashboard->saveLayout();
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *setup = file->addAction(tr("Set &up Tether…"), this, &MainWindow::setupAssistantRequested);
+    setup->setObjectName(QStringLiteral("setupAction"));
+    QAction *add = file->addAction(tr("&Add objects…"), this, &MainWindow::addObjectsRequested);
+    add->setObjectName(QStringLiteral("addObjectsAction"));
+    add->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    file->addSeparator();
+    QAction *settings = file->addAction(tr("&Settings…"), this, &MainWindow::settingsRequested);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence::Preferences);
+    settings->setMenuRole(QAction::PreferencesRole);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, [this] {
+        emit quitRequested();
+        m_controller->stop();
+    });
     quit->setObjectName(QStringLiteral("quitAction"));
     quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
 
-    QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
-    QAction *about = helpMenu->addAction(tr("&About Tether"), this, &MainWindow::showAbout);
+    QMenu *sync = menuBar()->addMenu(tr("&Sync"));
+    QAction *pauseAll = sync->addAction(tr("&Pause all"), this, [this] { m_controller->setAllPaused(true); });
+    pauseAll->setObjectName(QStringLiteral("pauseAllAction"));
+    QAction *resumeAll = sync->addAction(tr("&Resume all"), this, [this] { m_controller->setAllPaused(false); });
+    resumeAll->setObjectName(QStringLiteral("resumeAllAction"));
+    sync->addSeparator();
+    sync->addAction(tr("Look for &new fields now"), m_controller, &EngineController::describeNow);
+    sync->addAction(tr("Find &hard-deleted records now"), m_controller, &EngineController::reconcileNow);
+    QAction *retry = sync->addAction(tr("&Try again"), m_controller, &EngineController::retry);
+    retry->setObjectName(QStringLiteral("retryAction"));
+    auto updateRetry = [this, retry] { retry->setEnabled(m_controller->state() == EngineController::State::Failed); };
+    connect(m_controller, &EngineController::stateChanged, retry, updateRetry);
+    updateRetry();
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Tether"), this, &MainWindow::showAbout);
     about->setObjectName(QStringLiteral("aboutAction"));
-
-    m_placeholder = new QLabel(tr("Not connected to Salesforce."), this);
-    m_placeholder->setObjectName(QStringLiteral("connectionState"));
-    m_placeholder->setAlignment(Qt::AlignCenter);
-
-    m_tables = new QTableWidget(0, ColumnCount, this);
-    m_tables->setObjectName(QStringLiteral("syncTables"));
-    m_tables->setHorizontalHeaderLabels({tr("Object"), tr("Phase"), tr("Rows"), tr("Backfill"), tr("Last poll"),
-                                         tr("API calls"), tr("Last error")});
-    m_tables->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_tables->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_tables->verticalHeader()->hide();
-    m_tables->horizontalHeader()->setStretchLastSection(true);
-
-    m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_placeholder);
-    m_stack->addWidget(m_tables);
-    setCentralWidget(m_stack);
-    statusBar()->showMessage(tr("Ready"));
+    about->setMenuRole(QAction::AboutRole);
 }
 
-void MainWindow::showTableStatus(const sync::TableStatus &s)
+void MainWindow::openTable(const QString &objectName)
 {
-    m_stack->setCurrentWidget(m_tables);
-    int row = m_rowOf.value(s.objectName, -1);
-    if (row < 0) {
-        row = m_tables->rowCount();
-        m_tables->insertRow(row);
-        m_rowOf.insert(s.objectName, row);
-        for (int c = 0; c < ColumnCount; ++c)
-            m_tables->setItem(row, c, new QTableWidgetItem);
+    for (int i = 1; i < m_tabs->count(); ++i) {
+        if (m_tabs->widget(i)->property("tetherObject").toString() == objectName) {
+            m_tabs->setCurrentIndex(i);
+            return;
+        }
     }
-    const QLocale locale;
-    QString progress;
-    if (s.phase == sync::Phase::Backfilling && s.rowsTotal > 0) {
-        progress = tr("%1 of %2 (%3%)").arg(locale.toString(s.rowsDone), locale.toString(s.rowsTotal))
-                       .arg(100.0 * double(s.rowsDone) / double(s.rowsTotal), 0, 'f', 1);
-        if (s.etaSeconds >= 0)
-            progress += tr(", about %n s left", nullptr, int(s.etaSeconds));
-    } else if (s.phase == sync::Phase::Polling || s.phase == sync::Phase::Paused) {
-        progress = tr("done");
+    const QString connection = m_controller->proxyConnectionString();
+    if (connection.isEmpty()) {
+        QMessageBox::information(this, tr("Open %1").arg(objectName),
+                                 tr("Tables open through Tether's proxy, so that every edit is written to Salesforce "
+                                    "first, and the proxy is not running. Turn it on in Settings > Proxy."));
+        return;
     }
-    m_tables->item(row, Object)->setText(s.objectName);
-    m_tables->item(row, Object)->setToolTip(s.tableName);
-    m_tables->item(row, Phase)->setText(phaseText(s.phase));
-    m_tables->item(row, Rows)->setText(locale.toString(s.rowsInTable));
-    m_tables->item(row, Progress)->setText(progress);
-    m_tables->item(row, LastPoll)->setText(s.lastPoll.isValid() ? locale.toString(s.lastPoll.toLocalTime().time()) : QString());
-    m_tables->item(row, ApiCalls)->setText(locale.toString(s.apiCalls, 'f', 1));
-    m_tables->item(row, LastError)->setText(s.lastError);
-    m_tables->item(row, LastError)->setToolTip(s.lastError);
+    GridSource source;
+    source.connectionString = connection;
+    source.objectName = objectName;
+    if (salesforce::OrgSession *session = m_controller->session())
+        source.instanceUrl = session->connection().instanceUrl;
+    auto *grid = new GridEditor(source, this);
+    grid->setProperty("tetherObject", objectName);
+    const int index = addDocumentTab(grid, objectName);
+    Q_UNUSED(index);
+    connect(grid, &GridEditor::titleChanged, this, [this, grid](const QString &title) {
+        if (const int at = m_tabs->indexOf(grid); at > 0)
+            m_tabs->setTabText(at, title);
+    });
 }
 
-void MainWindow::showMessage(const QString &message)
+int MainWindow::addDocumentTab(QWidget *page, const QString &title)
 {
-    m_placeholder->setText(message);
-    statusBar()->showMessage(message);
+    const int index = m_tabs->addTab(page, title);
+    m_tabs->setCurrentIndex(index);
+    return index;
+}
+
+void MainWindow::applyRate(double requestsPerSecond)
+{
+    m_controller->setRequestsPerSecond(requestsPerSecond);
+    QSettings().setValue(rateSettingsKey(), requestsPerSecond);
+    emit rateChanged(requestsPerSecond);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // Staged edits are never lost by closing the window: each grid asks.
+    for (int i = 1; i < m_tabs->count(); ++i) {
+        if (auto *grid = qobject_cast<GridEditor *>(m_tabs->widget(i)); grid && !grid->confirmClose()) {
+            m_tabs->setCurrentIndex(i);
+            event->ignore();
+            return;
+        }
+    }
+    saveLayout();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showAbout()

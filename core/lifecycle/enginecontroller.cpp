@@ -43,6 +43,7 @@ void runOffThread(QObject *context, std::function<T()> work, std::function<void(
 EngineController::EngineController(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<tether::sync::TableStatus>();
+    qRegisterMetaType<tether::salesforce::ApiCategory>();
 }
 
 EngineController::~EngineController()
@@ -266,6 +267,13 @@ void EngineController::logIn(const salesforce::OrgConnection &connection, LoginM
     if (m_settings.requestsPerSecond > 0)
         m_limiter->setRequestsPerSecond(m_settings.requestsPerSecond);
     m_budget = std::make_unique<salesforce::ApiBudget>(m_limiter.get());
+    // Both are fed from worker threads: queued, so observers get them here.
+    connect(m_budget.get(), &salesforce::ApiBudget::usageChanged, this, &EngineController::apiUsageChanged, Qt::QueuedConnection);
+    connect(m_budget.get(), &salesforce::ApiBudget::callsChanged, this, &EngineController::apiCallsChanged, Qt::QueuedConnection);
+    connect(m_budget.get(), &salesforce::ApiBudget::backgroundPausedChanged, this, &EngineController::quotaPausedChanged,
+            Qt::QueuedConnection);
+    connect(m_limiter.get(), &salesforce::RateLimiter::rateChanged, this, &EngineController::requestsPerSecondChanged,
+            Qt::QueuedConnection);
     m_session = std::make_unique<salesforce::OrgSession>(connection);
     const quint64 run = m_run;
     method->logIn(m_session.get(), this, [this, run](const salesforce::SalesforceError &error) {
@@ -275,7 +283,9 @@ void EngineController::logIn(const salesforce::OrgConnection &connection, LoginM
             return fail(tr("Salesforce login failed: %1").arg(error.toString()), error.isRetryable());
         // From now on a refused refresh means a person has to log in again.
         connect(m_session.get(), &salesforce::OrgSession::loginRequired, this, [this](const salesforce::SalesforceError &reason) {
-            fail(tr("Salesforce ended the session: %1").arg(reason.toString()), false);
+            const QString sentence = tr("Salesforce ended the session: %1").arg(reason.toString());
+            emit loginRenewalNeeded(sentence);
+            fail(sentence, false);
         });
         emit notice(tr("Logged in to %1 at %2 requests/s.")
                         .arg(m_session->connection().instanceUrl.toString())
@@ -428,6 +438,15 @@ void EngineController::addTables(const QStringList &objectNames)
     }
     if (m_sync)
         m_sync->addTables(objectNames);
+}
+
+void EngineController::setRequestsPerSecond(double requestsPerSecond)
+{
+    if (!(requestsPerSecond > 0))
+        return;
+    m_settings.requestsPerSecond = requestsPerSecond;
+    if (m_limiter)
+        m_limiter->setRequestsPerSecond(requestsPerSecond);
 }
 
 // --- shutdown, in reverse order ---------------------------------------------------

@@ -90,6 +90,8 @@ public slots:
     void resync(const QString &objectName);
     void removeTables(const QStringList &objectNames);
     void addTables(const QStringList &objectNames);
+    // The rate of the running limiter (and of the next start); applies at once.
+    void setRequestsPerSecond(double requestsPerSecond);
 
 signals:
     void stateChanged(tether::lifecycle::EngineController::State state, const QString &sentence);
@@ -101,6 +103,15 @@ signals:
     void proxyStateChanged(const QString &host, quint16 port, const QString &sentence);
     // A line worth telling the person (the psql command, what was logged in to).
     void notice(const QString &sentence);
+    // The API budget and rate limiter of the running org, forwarded on this
+    // object's thread (they are created at each login and fed from workers).
+    void apiUsageChanged(qint64 used, qint64 max);
+    void apiCallsChanged(tether::salesforce::ApiCategory category, qint64 calls);
+    void quotaPausedChanged(bool paused);
+    void requestsPerSecondChanged(double requestsPerSecond);
+    // Salesforce refused to renew the login: a person has to log in again
+    // (the state turns Failed with the same sentence right after).
+    void loginRenewalNeeded(const QString &sentence);
     void stopped();
 
 private:
