@@ -3,6 +3,8 @@
 // start-up and shutdown belong to lifecycle::EngineController; this file only
 // wires it to a window or to the headless reporter.
 #include "commandline.h"
+#include "desktopstart.h"
+#include "lifecycle/desktopsettings.h"
 #include "headlessreporter.h"
 #include "lifecycle/enginecontroller.h"
 #include "logging.h"
@@ -49,9 +51,15 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Tether"));
     QCoreApplication::setApplicationName(QStringLiteral("tether"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TETHER_VERSION));
+    // The language chosen in the settings, else the system's.
+    const QString language = tether::lifecycle::DesktopSettings::load().language;
+    const QLocale locale = language.isEmpty() ? QLocale() : QLocale(language);
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+    if (translator.load(locale, QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&translator);
+    QTranslator setupTranslator; // the setup assistant and settings dialog
+    if (setupTranslator.load(locale, QStringLiteral("tether_setup"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+        QCoreApplication::installTranslator(&setupTranslator);
     if (!noDisplay)
         QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
@@ -85,13 +93,24 @@ int main(int argc, char **argv)
     EngineController controller;
     controller.configure(settings, std::move(login));
     int exitCode = 0;
+    // Without an org on the command line the desktop app sets itself up: the
+    // assistant at the first start, the saved choices and login afterwards.
+    std::unique_ptr<DesktopStart> desktop;
+    if (!headless && !settings.hasOrg())
+        desktop = std::make_unique<DesktopStart>(&controller);
     // Shutdown is asynchronous (the worker joins, the cluster stops on a pool
     // thread): the event loop ends once everything is down.
-    QObject::connect(&controller, &EngineController::stopped, app.get(), &QCoreApplication::quit);
+    if (desktop)
+        QObject::connect(desktop.get(), &DesktopStart::finished, app.get(), &QCoreApplication::quit);
+    else
+        QObject::connect(&controller, &EngineController::stopped, app.get(), &QCoreApplication::quit);
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &controller, [&controller](int signalNumber) {
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &controller, [&controller, &desktop](int signalNumber) {
         qCInfo(lcApp) << "received signal" << signalNumber << "- shutting down";
-        controller.stop();
+        if (desktop)
+            desktop->quit();
+        else
+            controller.stop();
     });
 
     std::unique_ptr<HeadlessReporter> reporter;
@@ -109,7 +128,13 @@ int main(int argc, char **argv)
                          });
     } else {
         QApplication::setQuitOnLastWindowClosed(false);
-        QObject::connect(qApp, &QGuiApplication::lastWindowClosed, &controller, &EngineController::stop);
+        if (desktop)
+            QObject::connect(qApp, &QGuiApplication::lastWindowClosed, desktop.get(), [&desktop] {
+                if (!desktop->assistant()) // closing the assistant is not quitting
+                    desktop->quit();
+            });
+        else
+            QObject::connect(qApp, &QGuiApplication::lastWindowClosed, &controller, &EngineController::stop);
         window = std::make_unique<tether::ui::MainWindow>();
         for (const tether::sync::TableStatus &status : controller.tableStatuses())
             window->showTableStatus(status);
@@ -117,7 +142,13 @@ int main(int argc, char **argv)
                          &tether::ui::MainWindow::showTableStatus);
         QObject::connect(&controller, &EngineController::stateChanged, window.get(),
                          [&window](EngineController::State, const QString &sentence) { window->showMessage(sentence); });
-        window->show();
+        if (desktop) {
+            // The main window comes once the assistant is done (or at once on later starts).
+            QObject::connect(desktop.get(), &DesktopStart::readyForMainWindow, window.get(), &QWidget::show);
+            desktop->begin();
+        } else {
+            window->show();
+        }
     }
     if (settings.hasOrg())
         QMetaObject::invokeMethod(&controller, &EngineController::start, Qt::QueuedConnection);

@@ -1,0 +1,107 @@
+#include "setup/backfillestimate.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+#include <cmath>
+
+namespace tether::ui {
+
+namespace {
+QString tr(const char *text, int n = -1) { return QCoreApplication::translate("BackfillEstimate", text, nullptr, n); }
+
+// The engine's own thresholds (sync::SyncConfig defaults).
+constexpr qint64 RestPage = 2000;
+constexpr qint64 BulkThreshold = 10000;
+constexpr qint64 BulkRecordsPerCall = 100000;
+constexpr qint64 BulkJobOverhead = 4; // create, status, first results, close
+} // namespace
+
+QList<double> rateSteps()
+{
+    return {1.0 / 60, 1.0 / 30, 1.0 / 20, 1.0 / 10, 1.0 / 5, 1.0 / 3, 1.0 / 2, 1.0, 2.0, 5.0, 10.0, 25.0,
+            UnlimitedRequestsPerSecond};
+}
+
+int rateStepIndex(double requestsPerSecond)
+{
+    const QList<double> steps = rateSteps();
+    int best = 0;
+    for (int i = 1; i < steps.size(); ++i) {
+        if (std::abs(std::log(steps[i] / requestsPerSecond)) < std::abs(std::log(steps[best] / requestsPerSecond)))
+            best = i;
+    }
+    return best;
+}
+
+qint64 backfillCalls(qint64 records)
+{
+    if (records <= 0)
+        return 1;
+    if (records <= BulkThreshold)
+        return (records + RestPage - 1) / RestPage;
+    return BulkJobOverhead + (records + BulkRecordsPerCall - 1) / BulkRecordsPerCall;
+}
+
+qint64 backfillCalls(const QList<qint64> &records)
+{
+    if (records.isEmpty())
+        return 0;
+    qint64 calls = (records.size() + 4) / 5; // COUNT()s, five per composite call
+    calls += records.size();                 // one describe per object
+    for (qint64 n : records)
+        calls += backfillCalls(n);
+    return calls;
+}
+
+QString durationWords(double seconds)
+{
+    const qint64 s = qint64(std::ceil(seconds));
+    if (s < 90)
+        return tr("%n s", int(s));
+    if (s < 90 * 60)
+        return tr("%n min", int((s + 30) / 60));
+    if (s < 48 * 3600) {
+        const qint64 minutes = (s + 30) / 60;
+        if (minutes % 60 == 0)
+            return tr("%n h", int(minutes / 60));
+        return tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+    }
+    return tr("%n day(s)", int((s + 43200) / 86400));
+}
+
+QString rateWords(double rps)
+{
+    if (rps >= UnlimitedRequestsPerSecond)
+        return tr("unlimited");
+    if (rps >= 1.0 - 1e-9)
+        return tr("%n request(s) per second", int(std::lround(rps)));
+    const double every = 1.0 / rps;
+    if (every >= 60 - 1e-6 && std::abs(every - 60 * std::round(every / 60)) < 0.5)
+        return tr("1 request every %n minute(s)", int(std::lround(every / 60)));
+    return tr("1 request every %n s", int(std::lround(every)));
+}
+
+QString describeBackfill(qint64 calls, double rps)
+{
+    const QString callText = tr("≈ %n call(s)", int(calls));
+    if (rps >= UnlimitedRequestsPerSecond)
+        return tr("%1, as fast as Salesforce answers").arg(callText);
+    return tr("%1, about %2 at %3").arg(callText, durationWords(double(calls) / rps), rateWords(rps));
+}
+
+QString describeRate(double rps, qint64 dailyQuota)
+{
+    const QLocale locale;
+    if (rps >= UnlimitedRequestsPerSecond) {
+        if (dailyQuota > 0)
+            return tr("unlimited · your daily quota is %1 calls").arg(locale.toString(dailyQuota));
+        return tr("unlimited");
+    }
+    const qint64 perDay = qint64(std::llround(rps * 86400));
+    QString text = tr("%1 · ≈ %2 a day").arg(rateWords(rps), locale.toString(perDay));
+    if (dailyQuota > 0)
+        text += tr(" · %1% of your daily quota").arg(qRound(100.0 * double(perDay) / double(dailyQuota)));
+    return text;
+}
+
+} // namespace tether::ui
