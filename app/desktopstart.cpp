@@ -37,6 +37,8 @@ DesktopStart::~DesktopStart()
     delete m_assistant;
 }
 
+tether::ui::SetupAssistant *DesktopStart::assistant() const { return m_assistant; }
+
 void DesktopStart::begin()
 {
     m_choices = DesktopSettings::load();

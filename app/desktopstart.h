@@ -48,7 +48,7 @@ public:
     tether::lifecycle::DesktopChoices choices() const { return m_choices; }
     tether::salesforce::TokenStore *tokenStore() const { return m_store.get(); }
     // The assistant on screen, if any.
-    tether::ui::SetupAssistant *assistant() const { return m_assistant; }
+    tether::ui::SetupAssistant *assistant() const;
     // For tests: applied to every assistant this opens.
     void setAssistantTweaks(std::function<void(tether::ui::SetupAssistant *)> tweak) { m_tweak = std::move(tweak); }
 
