@@ -10,8 +10,6 @@ namespace tether::lifecycle {
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("DesktopSettings", text); }
-
 // libpq's quoting of a value in a key=value connection string.
 QString conninfoValue(const QString &value)
 {
@@ -170,16 +168,16 @@ QStringList DesktopSettings::restartReasons(const DesktopChoices &before, const 
     if (before.managedDatabase != after.managedDatabase || before.databaseHost != after.databaseHost
         || before.databasePort != after.databasePort || before.databaseName != after.databaseName
         || before.databaseUser != after.databaseUser || before.databaseSslMode != after.databaseSslMode)
-        reasons << tr("the database connection");
+        reasons << QCoreApplication::translate("DesktopSettings", "the database connection");
     if (b.schema != a.schema)
-        reasons << tr("the schema name");
+        reasons << QCoreApplication::translate("DesktopSettings", "the schema name");
     if (b.pollMaxIntervalMs != a.pollMaxIntervalMs)
-        reasons << tr("the longest polling interval");
+        reasons << QCoreApplication::translate("DesktopSettings", "the longest polling interval");
     if (b.dropRemovedColumns != a.dropRemovedColumns)
-        reasons << tr("what happens to removed fields");
+        reasons << QCoreApplication::translate("DesktopSettings", "what happens to removed fields");
     if (b.proxyEnabled != a.proxyEnabled || b.proxyPort != a.proxyPort || b.proxyListen != a.proxyListen
         || b.proxyTlsCertificate != a.proxyTlsCertificate || b.proxyTlsKey != a.proxyTlsKey)
-        reasons << tr("the proxy");
+        reasons << QCoreApplication::translate("DesktopSettings", "the proxy");
     return reasons;
 }
 

@@ -25,6 +25,10 @@ namespace tether::ui {
 namespace {
 
 const char *ProblemStyle = "color: #d64541; font-weight: 600;";
+// The engine's defaults (RateLimiter, ApiBudget, SyncConfig), shown when nothing was chosen.
+constexpr double DefaultRate = 1.0 / 3.0;
+constexpr double DefaultPauseShare = 0.8;
+constexpr int DefaultPollSeconds = 15;
 
 QLabel *note(const QString &text, QWidget *parent)
 {
@@ -212,10 +216,10 @@ void SettingsDialog::load(const lifecycle::DesktopChoices &c, const QString &pas
     m_baseline = c;
     m_baselinePassword = password;
     const lifecycle::EngineSettings &e = c.engine;
-    m_rate->setValue(rateStepIndex(e.requestsPerSecond > 0 ? e.requestsPerSecond : 1.0 / 3.0));
+    m_rate->setValue(rateStepIndex(e.requestsPerSecond > 0 ? e.requestsPerSecond : DefaultRate));
     m_rateText->setText(describeRate(rateSteps().value(m_rate->value()), -1));
-    m_pauseShare->setValue(qRound(100 * (e.pauseShare > 0 ? e.pauseShare : 0.8)));
-    m_pollInterval->setValue(e.pollMaxIntervalMs > 0 ? e.pollMaxIntervalMs / 1000 : 15);
+    m_pauseShare->setValue(qRound(100 * (e.pauseShare > 0 ? e.pauseShare : DefaultPauseShare)));
+    m_pollInterval->setValue(e.pollMaxIntervalMs > 0 ? e.pollMaxIntervalMs / 1000 : DefaultPollSeconds);
     m_removedFields->setCurrentIndex(e.dropRemovedColumns ? 1 : 0);
     m_database->setChoices(c, password);
     m_proxyEnabled->setChecked(e.proxyEnabled);
@@ -243,9 +247,15 @@ lifecycle::DesktopChoices SettingsDialog::choices() const
 {
     lifecycle::DesktopChoices c = m_baseline;
     lifecycle::EngineSettings &e = c.engine;
-    e.requestsPerSecond = rateSteps().value(m_rate->value());
-    e.pauseShare = m_pauseShare->value() / 100.0;
-    e.pollMaxIntervalMs = m_pollInterval->value() * 1000;
+    // A value the controls only show as a default, or cannot show exactly
+    // (a rate set with the dashboard's slider), stays as it was unless moved.
+    const lifecycle::EngineSettings &was = m_baseline.engine;
+    if (m_rate->value() != rateStepIndex(was.requestsPerSecond > 0 ? was.requestsPerSecond : DefaultRate))
+        e.requestsPerSecond = rateSteps().value(m_rate->value());
+    if (m_pauseShare->value() != qRound(100 * (was.pauseShare > 0 ? was.pauseShare : DefaultPauseShare)))
+        e.pauseShare = m_pauseShare->value() / 100.0;
+    if (m_pollInterval->value() != (was.pollMaxIntervalMs > 0 ? was.pollMaxIntervalMs / 1000 : DefaultPollSeconds))
+        e.pollMaxIntervalMs = m_pollInterval->value() * 1000;
     e.dropRemovedColumns = m_removedFields->currentData().toBool();
     m_database->apply(c);
     e.proxyEnabled = m_proxyEnabled->isChecked();

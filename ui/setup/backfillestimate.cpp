@@ -7,7 +7,6 @@
 namespace tether::ui {
 
 namespace {
-QString tr(const char *text, int n = -1) { return QCoreApplication::translate("BackfillEstimate", text, nullptr, n); }
 
 // The engine's own thresholds (sync::SyncConfig defaults).
 constexpr qint64 RestPage = 2000;
@@ -57,36 +56,36 @@ QString durationWords(double seconds)
 {
     const qint64 s = qint64(std::ceil(seconds));
     if (s < 90)
-        return tr("%n s", int(s));
+        return QCoreApplication::translate("BackfillEstimate", "%n s", nullptr, int(s));
     if (s < 90 * 60)
-        return tr("%n min", int((s + 30) / 60));
+        return QCoreApplication::translate("BackfillEstimate", "%n min", nullptr, int((s + 30) / 60));
     if (s < 48 * 3600) {
         const qint64 minutes = (s + 30) / 60;
         if (minutes % 60 == 0)
-            return tr("%n h", int(minutes / 60));
-        return tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+            return QCoreApplication::translate("BackfillEstimate", "%n h", nullptr, int(minutes / 60));
+        return QCoreApplication::translate("BackfillEstimate", "%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
     }
-    return tr("%n day(s)", int((s + 43200) / 86400));
+    return QCoreApplication::translate("BackfillEstimate", "%n day(s)", nullptr, int((s + 43200) / 86400));
 }
 
 QString rateWords(double rps)
 {
     if (rps >= UnlimitedRequestsPerSecond)
-        return tr("unlimited");
+        return QCoreApplication::translate("BackfillEstimate", "unlimited");
     if (rps >= 1.0 - 1e-9)
-        return tr("%n request(s) per second", int(std::lround(rps)));
+        return QCoreApplication::translate("BackfillEstimate", "%n request(s) per second", nullptr, int(std::lround(rps)));
     const double every = 1.0 / rps;
     if (every >= 60 - 1e-6 && std::abs(every - 60 * std::round(every / 60)) < 0.5)
-        return tr("1 request every %n minute(s)", int(std::lround(every / 60)));
-    return tr("1 request every %n s", int(std::lround(every)));
+        return QCoreApplication::translate("BackfillEstimate", "1 request every %n minute(s)", nullptr, int(std::lround(every / 60)));
+    return QCoreApplication::translate("BackfillEstimate", "1 request every %n s", nullptr, int(std::lround(every)));
 }
 
 QString describeBackfill(qint64 calls, double rps)
 {
-    const QString callText = tr("≈ %n call(s)", int(calls));
+    const QString callText = QCoreApplication::translate("BackfillEstimate", "≈ %n call(s)", nullptr, int(calls));
     if (rps >= UnlimitedRequestsPerSecond)
-        return tr("%1, as fast as Salesforce answers").arg(callText);
-    return tr("%1, about %2 at %3").arg(callText, durationWords(double(calls) / rps), rateWords(rps));
+        return QCoreApplication::translate("BackfillEstimate", "%1, as fast as Salesforce answers").arg(callText);
+    return QCoreApplication::translate("BackfillEstimate", "%1, about %2 at %3").arg(callText, durationWords(double(calls) / rps), rateWords(rps));
 }
 
 QString describeRate(double rps, qint64 dailyQuota)
@@ -94,13 +93,13 @@ QString describeRate(double rps, qint64 dailyQuota)
     const QLocale locale;
     if (rps >= UnlimitedRequestsPerSecond) {
         if (dailyQuota > 0)
-            return tr("unlimited · your daily quota is %1 calls").arg(locale.toString(dailyQuota));
-        return tr("unlimited");
+            return QCoreApplication::translate("BackfillEstimate", "unlimited · your daily quota is %1 calls").arg(locale.toString(dailyQuota));
+        return QCoreApplication::translate("BackfillEstimate", "unlimited");
     }
     const qint64 perDay = qint64(std::llround(rps * 86400));
-    QString text = tr("%1 · ≈ %2 a day").arg(rateWords(rps), locale.toString(perDay));
+    QString text = QCoreApplication::translate("BackfillEstimate", "%1 · ≈ %2 a day").arg(rateWords(rps), locale.toString(perDay));
     if (dailyQuota > 0)
-        text += tr(" · %1% of your daily quota").arg(qRound(100.0 * double(perDay) / double(dailyQuota)));
+        text += QCoreApplication::translate("BackfillEstimate", " · %1% of your daily quota").arg(qRound(100.0 * double(perDay) / double(dailyQuota)));
     return text;
 }
 
