@@ -54,35 +54,44 @@ qint64 backfillCalls(const QList<qint64> &records)
 
 QString durationWords(double seconds)
 {
+    // Each count is worked out before it goes into translate(): lupdate (Qt 6.4)
+    // hangs on nested parentheses in its arguments.
     const qint64 s = qint64(std::ceil(seconds));
+    const int secondsCount = int(s);
+    const int minutesCount = int((s + 30) / 60);
+    const int daysCount = int((s + 43200) / 86400);
     if (s < 90)
-        return QCoreApplication::translate("BackfillEstimate", "%n s", nullptr, int(s));
+        return QCoreApplication::translate("BackfillEstimate", "%n s", nullptr, secondsCount);
     if (s < 90 * 60)
-        return QCoreApplication::translate("BackfillEstimate", "%n min", nullptr, int((s + 30) / 60));
+        return QCoreApplication::translate("BackfillEstimate", "%n min", nullptr, minutesCount);
     if (s < 48 * 3600) {
-        const qint64 minutes = (s + 30) / 60;
-        if (minutes % 60 == 0)
-            return QCoreApplication::translate("BackfillEstimate", "%n h", nullptr, int(minutes / 60));
-        return QCoreApplication::translate("BackfillEstimate", "%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+        const int hoursCount = minutesCount / 60;
+        if (minutesCount % 60 == 0)
+            return QCoreApplication::translate("BackfillEstimate", "%n h", nullptr, hoursCount);
+        return QCoreApplication::translate("BackfillEstimate", "%1 h %2 min").arg(hoursCount).arg(minutesCount % 60);
     }
-    return QCoreApplication::translate("BackfillEstimate", "%n day(s)", nullptr, int((s + 43200) / 86400));
+    return QCoreApplication::translate("BackfillEstimate", "%n day(s)", nullptr, daysCount);
 }
 
 QString rateWords(double rps)
 {
     if (rps >= UnlimitedRequestsPerSecond)
         return QCoreApplication::translate("BackfillEstimate", "unlimited");
+    const int perSecond = int(std::lround(rps));
     if (rps >= 1.0 - 1e-9)
-        return QCoreApplication::translate("BackfillEstimate", "%n request(s) per second", nullptr, int(std::lround(rps)));
+        return QCoreApplication::translate("BackfillEstimate", "%n request(s) per second", nullptr, perSecond);
     const double every = 1.0 / rps;
+    const int minutes = int(std::lround(every / 60));
+    const int everySeconds = int(std::lround(every));
     if (every >= 60 - 1e-6 && std::abs(every - 60 * std::round(every / 60)) < 0.5)
-        return QCoreApplication::translate("BackfillEstimate", "1 request every %n minute(s)", nullptr, int(std::lround(every / 60)));
-    return QCoreApplication::translate("BackfillEstimate", "1 request every %n s", nullptr, int(std::lround(every)));
+        return QCoreApplication::translate("BackfillEstimate", "1 request every %n minute(s)", nullptr, minutes);
+    return QCoreApplication::translate("BackfillEstimate", "1 request every %n s", nullptr, everySeconds);
 }
 
 QString describeBackfill(qint64 calls, double rps)
 {
-    const QString callText = QCoreApplication::translate("BackfillEstimate", "≈ %n call(s)", nullptr, int(calls));
+    const int callCount = int(calls);
+    const QString callText = QCoreApplication::translate("BackfillEstimate", "≈ %n call(s)", nullptr, callCount);
     if (rps >= UnlimitedRequestsPerSecond)
         return QCoreApplication::translate("BackfillEstimate", "%1, as fast as Salesforce answers").arg(callText);
     return QCoreApplication::translate("BackfillEstimate", "%1, about %2 at %3").arg(callText, durationWords(double(calls) / rps), rateWords(rps));
@@ -98,8 +107,10 @@ QString describeRate(double rps, qint64 dailyQuota)
     }
     const qint64 perDay = qint64(std::llround(rps * 86400));
     QString text = QCoreApplication::translate("BackfillEstimate", "%1 · ≈ %2 a day").arg(rateWords(rps), locale.toString(perDay));
-    if (dailyQuota > 0)
-        text += QCoreApplication::translate("BackfillEstimate", " · %1% of your daily quota").arg(qRound(100.0 * double(perDay) / double(dailyQuota)));
+    if (dailyQuota > 0) {
+        const int percent = qRound(100.0 * double(perDay) / double(dailyQuota));
+        text += QCoreApplication::translate("BackfillEstimate", " · %1% of your daily quota").arg(percent);
+    }
     return text;
 }
 
