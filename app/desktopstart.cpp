@@ -21,6 +21,7 @@ DesktopStart::DesktopStart(EngineController *controller, const QString &keychain
     , m_controller(controller)
     , m_store(std::make_unique<tether::salesforce::TokenStore>(keychainService))
 {
+    qRegisterMetaType<tether::ui::SetupAssistant *>();
     connect(m_controller, &EngineController::loginNeeded, this, &DesktopStart::onLoginNeeded);
     connect(m_controller, &EngineController::stopped, this, [this] {
         m_stopping = false;

@@ -230,12 +230,13 @@ void TestSetup::estimatesInWords()
     QCOMPARE(ui::backfillCalls(qint64(2001)), 2);
     QCOMPARE(ui::backfillCalls(qint64(10000)), 5);
     QCOMPARE(ui::backfillCalls(qint64(300000)), 7);
-    // 3 objects: 1 COUNT() call + 3 describes + (1 + 1 + 5).
-    QCOMPARE(ui::backfillCalls(QList<qint64>{40, 90, 300000}), 1 + 3 + 1 + 1 + 5);
+    // 3 objects: 1 COUNT() call + 3 describes + (1 + 1 + 7).
+    QCOMPARE(ui::backfillCalls(QList<qint64>{40, 90, 300000}), 1 + 3 + 1 + 1 + 7);
+    QCOMPARE(ui::describeBackfill(1, 1), QStringLiteral("≈ 1 call, about 1 s at 1 request per second"));
     QCOMPARE(ui::describeBackfill(14, 1.0 / 3), QStringLiteral("≈ 14 calls, about 42 s at 1 request every 3 s"));
     QCOMPARE(ui::describeRate(1.0 / 3, 150000),
              QStringLiteral("1 request every 3 s · ≈ 28,800 a day · 19% of your daily quota"));
-    QCOMPARE(ui::describeRate(1.0 / 60, 0), QStringLiteral("1 request every 1 minute · ≈ 1,440 a day"));
+    QCOMPARE(ui::describeRate(1.0 / 60, 0), QStringLiteral("1 request a minute · ≈ 1,440 a day"));
     QCOMPARE(ui::rateWords(2), QStringLiteral("2 requests per second"));
     QCOMPARE(ui::rateWords(ui::UnlimitedRequestsPerSecond), QStringLiteral("unlimited"));
     QCOMPARE(ui::rateStepIndex(1.0 / 3), 5);

@@ -70,7 +70,10 @@ QString durationWords(double seconds)
             return QCoreApplication::translate("BackfillEstimate", "%n h", nullptr, hoursCount);
         return QCoreApplication::translate("BackfillEstimate", "%1 h %2 min").arg(hoursCount).arg(minutesCount % 60);
     }
-    return QCoreApplication::translate("BackfillEstimate", "%n day(s)", nullptr, daysCount);
+    // English needs the singular spelled out without a translator; other languages translate both.
+    if (daysCount == 1)
+        return QCoreApplication::translate("BackfillEstimate", "1 day");
+    return QCoreApplication::translate("BackfillEstimate", "%n days", nullptr, daysCount);
 }
 
 QString rateWords(double rps)
@@ -79,19 +82,22 @@ QString rateWords(double rps)
         return QCoreApplication::translate("BackfillEstimate", "unlimited");
     const int perSecond = int(std::lround(rps));
     if (rps >= 1.0 - 1e-9)
-        return QCoreApplication::translate("BackfillEstimate", "%n request(s) per second", nullptr, perSecond);
+        return perSecond == 1 ? QCoreApplication::translate("BackfillEstimate", "1 request per second")
+                              : QCoreApplication::translate("BackfillEstimate", "%n requests per second", nullptr, perSecond);
     const double every = 1.0 / rps;
     const int minutes = int(std::lround(every / 60));
     const int everySeconds = int(std::lround(every));
     if (every >= 60 - 1e-6 && std::abs(every - 60 * std::round(every / 60)) < 0.5)
-        return QCoreApplication::translate("BackfillEstimate", "1 request every %n minute(s)", nullptr, minutes);
+        return minutes == 1 ? QCoreApplication::translate("BackfillEstimate", "1 request a minute")
+                            : QCoreApplication::translate("BackfillEstimate", "1 request every %n minutes", nullptr, minutes);
     return QCoreApplication::translate("BackfillEstimate", "1 request every %n s", nullptr, everySeconds);
 }
 
 QString describeBackfill(qint64 calls, double rps)
 {
     const int callCount = int(calls);
-    const QString callText = QCoreApplication::translate("BackfillEstimate", "≈ %n call(s)", nullptr, callCount);
+    const QString callText = callCount == 1 ? QCoreApplication::translate("BackfillEstimate", "≈ 1 call")
+                                            : QCoreApplication::translate("BackfillEstimate", "≈ %n calls", nullptr, callCount);
     if (rps >= UnlimitedRequestsPerSecond)
         return QCoreApplication::translate("BackfillEstimate", "%1, as fast as Salesforce answers").arg(callText);
     return QCoreApplication::translate("BackfillEstimate", "%1, about %2 at %3").arg(callText, durationWords(double(calls) / rps), rateWords(rps));

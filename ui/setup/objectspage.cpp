@@ -274,7 +274,9 @@ void ObjectsPage::loadObjects()
             selected = m_defaultSelection;
         m_model->setObjects(objects, selected);
         m_loaded = true;
-        m_status->setText(tr("%n object(s) can be mirrored.", nullptr, int(objects.size())));
+        const int objectCount = int(objects.size());
+        m_status->setText(objectCount == 1 ? tr("1 object can be mirrored.")
+                                           : tr("%n objects can be mirrored.", nullptr, objectCount));
         emit completeChanged();
         countNext();
     });
@@ -328,7 +330,8 @@ QString ObjectsPage::estimateText() const
     if (counts.isEmpty())
         return tr("Choose at least one object.");
     const qint64 calls = backfillCalls(counts);
-    QString text = tr("%n object(s) selected: ", nullptr, int(counts.size()))
+    const int selectedCount = int(counts.size());
+    QString text = (selectedCount == 1 ? tr("1 object selected: ") : tr("%n objects selected: ", nullptr, selectedCount))
                    + describeBackfill(calls, m_assistant->requestsPerSecond()) + QLatin1Char('.');
     const int uncounted = m_model->selectedUncountedCount();
     if (uncounted > 0)
