@@ -3,6 +3,7 @@
 #include "lifecycle/enginecontroller.h"
 #include "lifecycle/loginmethod.h"
 #include "logging.h"
+#include "salesforce/apibudget.h"
 #include "salesforce/orgsession.h"
 #include "salesforce/tokenstore.h"
 #include "settings/settingsdialog.h"
@@ -197,6 +198,8 @@ tether::ui::SettingsDialog *DesktopStart::showSettings(QWidget *parent)
 {
     auto *dialog = new tether::ui::SettingsDialog(m_choices, m_databasePassword, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_controller->apiBudget())
+        dialog->setDailyQuota(m_controller->apiBudget()->max());
     connect(dialog, &tether::ui::SettingsDialog::applied, this, &DesktopStart::applySettings);
     connect(dialog, &tether::ui::SettingsDialog::logOutRequested, this, [this, dialog] {
         dialog->close();

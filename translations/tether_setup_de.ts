@@ -19,28 +19,44 @@
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 Tag</translation>
+    </message>
     <message numerus="yes">
-        <source>%n day(s)</source>
+        <source>%n days</source>
         <translation><numerusform>%n Tag</numerusform><numerusform>%n Tage</numerusform></translation>
     </message>
     <message>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
-    <message numerus="yes">
-        <source>%n request(s) per second</source>
-        <translation><numerusform>%n Anfrage pro Sekunde</numerusform><numerusform>%n Anfragen pro Sekunde</numerusform></translation>
+    <message>
+        <source>1 request per second</source>
+        <translation>1 Anfrage pro Sekunde</translation>
     </message>
     <message numerus="yes">
-        <source>1 request every %n minute(s)</source>
+        <source>%n requests per second</source>
+        <translation><numerusform>%n Anfrage pro Sekunde</numerusform><numerusform>%n Anfragen pro Sekunde</numerusform></translation>
+    </message>
+    <message>
+        <source>1 request a minute</source>
+        <translation>1 Anfrage pro Minute</translation>
+    </message>
+    <message numerus="yes">
+        <source>1 request every %n minutes</source>
         <translation><numerusform>1 Anfrage pro Minute</numerusform><numerusform>1 Anfrage alle %n Minuten</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>1 request every %n s</source>
         <translation><numerusform>1 Anfrage alle %n s</numerusform><numerusform>1 Anfrage alle %n s</numerusform></translation>
     </message>
+    <message>
+        <source>≈ 1 call</source>
+        <translation>≈ 1 Aufruf</translation>
+    </message>
     <message numerus="yes">
-        <source>≈ %n call(s)</source>
+        <source>≈ %n calls</source>
         <translation><numerusform>≈ %n Aufruf</numerusform><numerusform>≈ %n Aufrufe</numerusform></translation>
     </message>
     <message>
@@ -273,8 +289,12 @@
         <source>Could not read the org's objects: %1 Go back and forth to try again.</source>
         <translation>Die Objekte der Org konnten nicht gelesen werden: %1 Gehen Sie zurück und wieder vor, um es erneut zu versuchen.</translation>
     </message>
+    <message>
+        <source>1 object can be mirrored.</source>
+        <translation>1 Objekt kann gespiegelt werden.</translation>
+    </message>
     <message numerus="yes">
-        <source>%n object(s) can be mirrored.</source>
+        <source>%n objects can be mirrored.</source>
         <translation><numerusform>%n Objekt kann gespiegelt werden.</numerusform><numerusform>%n Objekte können gespiegelt werden.</numerusform></translation>
     </message>
     <message>
@@ -285,13 +305,25 @@
         <source>Choose at least one object.</source>
         <translation>Wählen Sie mindestens ein Objekt.</translation>
     </message>
+    <message>
+        <source>1 object selected: </source>
+        <translation>1 Objekt ausgewählt: </translation>
+    </message>
     <message numerus="yes">
-        <source>%n object(s) selected: </source>
+        <source>%n objects selected: </source>
         <translation><numerusform>%n Objekt ausgewählt: </numerusform><numerusform>%n Objekte ausgewählt: </numerusform></translation>
     </message>
     <message numerus="yes">
         <source>(Still counting %n of them.)</source>
         <translation><numerusform>(%n davon wird noch gezählt.)</numerusform><numerusform>(%n davon werden noch gezählt.)</numerusform></translation>
+    </message>
+    <message>
+        <source>The backfill of the chosen object takes %1.</source>
+        <translation>Die Erstbefüllung des gewählten Objekts braucht %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The backfill of the %n chosen objects takes %1.</source>
+        <translation><numerusform>Die Erstbefüllung des gewählten Objekts braucht %1.</numerusform><numerusform>Die Erstbefüllung der %n gewählten Objekte braucht %1.</numerusform></translation>
     </message>
 </context>
 <context>
@@ -329,8 +361,8 @@
         <translation>Das Tageskontingent der Org erscheint, sobald Salesforce es mitgeteilt hat.</translation>
     </message>
     <message>
-        <source>Backfill of the chosen objects: %1</source>
-        <translation>Erstbefüllung der gewählten Objekte: %1</translation>
+        <source>At this rate Tether alone would reach that pause within %1 of steady syncing; choose a slower rate unless the org's quota is meant for Tether.</source>
+        <translation>Bei diesem Tempo erreicht Tether allein diese Pause nach %1 ununterbrochener Synchronisation; wählen Sie ein langsameres Tempo, sofern das Kontingent der Org nicht für Tether gedacht ist.</translation>
     </message>
 </context>
 <context>

@@ -125,7 +125,7 @@ QWidget *SettingsDialog::buildSyncPage()
     m_removedFields->addItem(tr("Keep the column, marked as removed"), false);
     m_removedFields->addItem(tr("Drop the column"), true);
     form->addRow(tr("A field removed in Salesforce:"), m_removedFields);
-    connect(m_rate, &QSlider::valueChanged, this, [this](int index) { m_rateText->setText(describeRate(rateSteps().value(index), -1)); });
+    connect(m_rate, &QSlider::valueChanged, this, &SettingsDialog::showRate);
     return page;
 }
 
@@ -217,7 +217,7 @@ void SettingsDialog::load(const lifecycle::DesktopChoices &c, const QString &pas
     m_baselinePassword = password;
     const lifecycle::EngineSettings &e = c.engine;
     m_rate->setValue(rateStepIndex(e.requestsPerSecond > 0 ? e.requestsPerSecond : DefaultRate));
-    m_rateText->setText(describeRate(rateSteps().value(m_rate->value()), -1));
+    showRate();
     m_pauseShare->setValue(qRound(100 * (e.pauseShare > 0 ? e.pauseShare : DefaultPauseShare)));
     m_pollInterval->setValue(e.pollMaxIntervalMs > 0 ? e.pollMaxIntervalMs / 1000 : DefaultPollSeconds);
     m_removedFields->setCurrentIndex(e.dropRemovedColumns ? 1 : 0);
@@ -320,6 +320,14 @@ void SettingsDialog::validate()
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
     m_buttons->button(QDialogButtonBox::Apply)->setEnabled(ok);
 }
+
+void SettingsDialog::setDailyQuota(qint64 quota)
+{
+    m_dailyQuota = quota;
+    showRate();
+}
+
+void SettingsDialog::showRate() { m_rateText->setText(describeRate(rateSteps().value(m_rate->value()), m_dailyQuota)); }
 
 void SettingsDialog::showPage(Page page) { m_pages->setCurrentRow(int(page)); }
 

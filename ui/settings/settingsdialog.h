@@ -40,6 +40,8 @@ public:
     QStringList problems() const;
 
     void showPage(Page page);
+    // The org's daily quota, for the rate's share of it (-1: unknown).
+    void setDailyQuota(qint64 quota);
     // Said below the pages after Apply, e.g. that the sync restarts.
     void setNote(const QString &sentence);
 
@@ -66,7 +68,10 @@ private:
     void validate();
     QString proxyProblem(QLineEdit **field) const;
 
+    void showRate();
+
     lifecycle::DesktopChoices m_baseline;
+    qint64 m_dailyQuota = -1;
     QString m_baselinePassword;
     QListWidget *m_pages = nullptr;
     QStackedWidget *m_stack = nullptr;

@@ -6,6 +6,8 @@
 #include "setup/backfillestimate.h"
 #include "setup/setupassistant.h"
 
+#include <QColor>
+#include <QFont>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -120,6 +122,15 @@ QVariant ObjectListModel::data(const QModelIndex &index, int role) const
             return row.object.custom ? tr("custom") : QString();
         if (role == Qt::ToolTipRole && row.object.custom)
             return tr("A custom object of your org");
+        if (role == Qt::ForegroundRole && row.object.custom)
+            return QColor(0x2a, 0x9d, 0x8f); // a badge colour readable on light and dark palettes
+        if (role == Qt::FontRole && row.object.custom) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        if (role == Qt::TextAlignmentRole)
+            return int(Qt::AlignCenter);
         break;
     case RecordsColumn:
         if (role == Qt::DisplayRole) {
@@ -337,6 +348,17 @@ QString ObjectsPage::estimateText() const
     if (uncounted > 0)
         text += QLatin1Char(' ') + tr("(Still counting %n of them.)", nullptr, uncounted);
     return text;
+}
+
+QString ObjectsPage::backfillSentence() const
+{
+    const QList<qint64> counts = m_model->selectedCounts();
+    if (counts.isEmpty())
+        return {};
+    const int selectedCount = int(counts.size());
+    const QString cost = describeBackfill(backfillCalls(counts), m_assistant->requestsPerSecond());
+    return selectedCount == 1 ? tr("The backfill of the chosen object takes %1.").arg(cost)
+                              : tr("The backfill of the %n chosen objects takes %1.", nullptr, selectedCount).arg(cost);
 }
 
 void ObjectsPage::updateEstimate() { m_estimate->setText(estimateText()); }

@@ -80,9 +80,15 @@ void RatePage::update()
         m_quota->setText(tr("The demo org has a daily quota of its own, shown in the main window once it runs."));
     else
         m_quota->setText(tr("The org's daily quota is shown once Salesforce has told it."));
+    // Tether alone past the pause share: background sync would stop for part of every day.
+    const double perDay = rate * 86400;
+    if (quota > 0 && rate < UnlimitedRequestsPerSecond && perDay > 0.8 * double(quota))
+        m_quota->setText(m_quota->text() + QLatin1Char(' ')
+                         + tr("At this rate Tether alone would reach that pause within %1 of steady syncing; choose a slower "
+                              "rate unless the org's quota is meant for Tether.")
+                               .arg(durationWords(0.8 * double(quota) / rate)));
     const auto *objects = qobject_cast<ObjectsPage *>(m_assistant->page(SetupAssistant::ObjectsPageId));
-    m_estimate->setText(objects && !m_assistant->isDemo() ? tr("Backfill of the chosen objects: %1").arg(objects->estimateText())
-                                                          : QString());
+    m_estimate->setText(objects && !m_assistant->isDemo() ? objects->backfillSentence() : QString());
 }
 
 } // namespace tether::ui

@@ -108,11 +108,11 @@ SalesforcePage::SalesforcePage(SetupAssistant *assistant) : QWizardPage(assistan
     layout->addStretch(1);
 
     auto *demoRow = new QHBoxLayout;
-    auto *demoNote = new QLabel(tr("No Salesforce account at hand? Explore Tether with a simulated org on this computer."), this);
-    demoNote->setWordWrap(true);
+    m_demoNote = new QLabel(tr("No Salesforce account at hand? Explore Tether with a simulated org on this computer."), this);
+    m_demoNote->setWordWrap(true);
     m_demo = new QPushButton(tr("Try it with a &demo org"), this);
     m_demo->setObjectName(QStringLiteral("demo"));
-    demoRow->addWidget(demoNote, 1);
+    demoRow->addWidget(m_demoNote, 1);
     demoRow->addWidget(m_demo);
     layout->addLayout(demoRow);
 
@@ -142,6 +142,7 @@ void SalesforcePage::initializePage()
     m_advanced->setChecked(own);
     m_consumerKey->setText(own ? c.engine.clientId : QString());
     m_demo->setVisible(m_assistant->mode() == SetupAssistant::Mode::Full);
+    m_demoNote->setVisible(m_assistant->mode() == SetupAssistant::Mode::Full);
     updateHost();
 }
 

@@ -73,6 +73,7 @@ private:
     QProgressBar *m_busy = nullptr;
     QLabel *m_status = nullptr;
     QPushButton *m_demo = nullptr;
+    QLabel *m_demoNote = nullptr;
     QPointer<salesforce::OAuthLogin> m_oauth;
     bool m_loggedIn = false;
     QString m_loginHost; // as it was when the login succeeded
