@@ -15,6 +15,7 @@
 #include <QGuiApplication>
 #include <QCoreApplication>
 #include <QIcon>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QTextStream>
 #include <QTranslator>
@@ -57,6 +58,9 @@ int main(int argc, char **argv)
     QTranslator translator;
     if (translator.load(locale, QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&translator);
+    QTranslator qtTranslator; // Qt's own words (wizard and dialog buttons), from qt6-translations-l10n
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(&qtTranslator);
     QTranslator setupTranslator; // the setup assistant and settings dialog
     if (setupTranslator.load(locale, QStringLiteral("tether_setup"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&setupTranslator);
