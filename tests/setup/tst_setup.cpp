@@ -76,6 +76,7 @@ private slots:
     void initTestCase();
     void estimatesInWords();
     void loginTimesOutWithASentence();
+    void demoSkipsTheObjects();
     void assistantEndToEnd();
     void secondStartGoesStraightThrough();
     void settingsRefusedPersistedAndApplied();
@@ -286,6 +287,22 @@ void TestSetup::loginTimesOutWithASentence()
     QTest::mouseClick(cancel, Qt::LeftButton);
     QVERIFY(status->text().contains(QStringLiteral("cancelled")));
     m_browser.opened.clear();
+}
+
+void TestSetup::demoSkipsTheObjects()
+{
+    SetupAssistant assistant(DesktopChoices{}, nullptr, SetupAssistant::Mode::Full);
+    assistant.show();
+    QVERIFY(!assistant.button(QWizard::NextButton)->isEnabled());
+    QTest::mouseClick(assistant.findChild<QPushButton *>(QStringLiteral("demo")), Qt::LeftButton);
+    QCOMPARE(assistant.currentId(), int(SetupAssistant::DatabasePageId));
+    assistant.next(); // managed database, schema salesforce: usable as they are
+    QCOMPARE(assistant.currentId(), int(SetupAssistant::RatePageId));
+    const DesktopChoices chosen = assistant.choices();
+    QVERIFY(chosen.engine.demo);
+    QVERIFY(chosen.managedDatabase);
+    QVERIFY(chosen.engine.objects.isEmpty()); // the demo org's default selection
+    QVERIFY(chosen.engine.hasOrg());
 }
 
 void TestSetup::assistantEndToEnd()
@@ -593,6 +610,34 @@ void TestSetup::revokedTokenBringsBackOnlyTheLoginPage()
     QVERIFY(assistant->button(QWizard::FinishButton)->isEnabled());
     assistant->accept();
     QVERIFY2(waitForState(controller, State::Syncing), qPrintable(controller.sentence()));
+
+    // Revoke access from the settings: Salesforce refuses the token from then on, the keychain forgets it,
+    // the sync stops and the login page says why.
+    const QString revoked = controller.session()->refreshToken();
+    QVERIFY(!revoked.isEmpty());
+    ui::SettingsDialog *dialog = start.showSettings();
+    dialog->showPage(ui::SettingsDialog::AccountPage);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("revoke")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(start.assistant() != nullptr, 20000);
+    QCOMPARE(start.assistant()->mode(), SetupAssistant::Mode::LoginOnly);
+    QVERIFY(start.assistant()->findChild<QLabel *>(QStringLiteral("loginReason"))->text().contains(QStringLiteral("revoked")));
+    QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Stopped, 60000);
+    QString left;
+    salesforce::SalesforceError missing;
+    done = false;
+    keychain.load(DesktopSettings::refreshTokenKey(DesktopSettings::load()),
+                  [&](const QString &t, const salesforce::SalesforceError &e) { left = t; missing = e; done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+    QCOMPARE(missing.errorCode, QStringLiteral("EntryNotFound"));
+    QNetworkRequest refresh(m_sim->baseUrl().resolved(QUrl(QStringLiteral("/services/oauth2/token"))));
+    refresh.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
+    std::unique_ptr<QNetworkReply> refused(m_nam.post(
+        refresh, "grant_type=refresh_token&client_id=" + QByteArray(test::SimProcess::DefaultClientId)
+                     + "&refresh_token=" + QUrl::toPercentEncoding(revoked)));
+    QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 20000);
+    QCOMPARE(refused->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 400);
+    QVERIFY(refused->readAll().contains("invalid_grant"));
+
     QSignalSpy finished(&start, &DesktopStart::finished);
     start.quit();
     QVERIFY(finished.wait(60000));
