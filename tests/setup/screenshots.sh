@@ -4,6 +4,7 @@
 # step it drives against tether-sim and a throwaway PostgreSQL is also saved
 # as a PNG (docs/screenshots/setup-*.png, settings-*.png).
 #   sh tests/setup/screenshots.sh [build dir]
+# (TETHER_SCREENSHOT_DARK=1 draws them in a dark palette, to look at, not to keep.)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)

@@ -25,6 +25,8 @@
 #include "testpg.h"
 
 #include <QAbstractButton>
+#include <QApplication>
+#include <QPalette>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDesktopServices>
@@ -116,6 +118,24 @@ void TestSetup::initTestCase()
 {
     QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"), "run through tests/salesforce/with-keyring.sh");
     m_screenshots = qEnvironmentVariable("TETHER_SCREENSHOT_DIR");
+    if (qEnvironmentVariableIsSet("TETHER_SCREENSHOT_DARK")) {
+        // To look at the pages in a dark palette too.
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(45, 45, 48));
+        dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Base, QColor(30, 30, 30));
+        dark.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        dark.setColor(QPalette::Button, QColor(55, 55, 60));
+        dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Highlight, QColor(42, 130, 218));
+        dark.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+        dark.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+        dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 120, 120));
+        dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+        QApplication::setPalette(dark);
+    }
     QString why;
     m_fixture = test::fixtureConnectionString(&why);
     QVERIFY2(!m_fixture.isEmpty(), qPrintable(why));
