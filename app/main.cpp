@@ -64,6 +64,9 @@ int main(int argc, char **argv)
     QTranslator setupTranslator; // the setup assistant and settings dialog
     if (setupTranslator.load(locale, QStringLiteral("tether_setup"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&setupTranslator);
+    QTranslator gridTranslator; // the grid editor's strings (translations/tether_grid_de.ts)
+    if (gridTranslator.load(locale, QStringLiteral("tether_grid"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+        QCoreApplication::installTranslator(&gridTranslator);
     if (!noDisplay)
         QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))

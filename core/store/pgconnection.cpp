@@ -154,6 +154,8 @@ PgResult PgConnection::finish(PGresult *result)
     error.message = resultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
     error.detail = resultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
     error.hint = resultErrorField(result, PG_DIAG_MESSAGE_HINT);
+    error.table = resultErrorField(result, PG_DIAG_TABLE_NAME);
+    error.column = resultErrorField(result, PG_DIAG_COLUMN_NAME);
     if (PQstatus(m_conn) == CONNECTION_BAD) {
         error.kind = PgError::Kind::ConnectionLost;
         if (error.message.isEmpty())

@@ -21,6 +21,8 @@ struct PgError
     QString message;  // primary message, as the server or libpq wrote it
     QString detail;
     QString hint;
+    QString table;  // PG_DIAG_TABLE_NAME / PG_DIAG_COLUMN_NAME, where the server named them
+    QString column;
     QString host; // where we were talking to, for connection errors
     int port = 0;
 

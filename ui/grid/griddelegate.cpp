@@ -1,0 +1,144 @@
+#include "grid/griddelegate.h"
+
+#include "grid/gridmodel.h"
+
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDateTimeEdit>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QRegularExpressionValidator>
+
+namespace tether::ui {
+
+namespace {
+
+enum class EditorKind { Line, Picklist, Date, DateTime, Number, LongText };
+
+EditorKind kindOf(const GridColumn &c)
+{
+    const QString &t = c.salesforceType;
+    if (t == QLatin1String("picklist") || t == QLatin1String("combobox") || (!c.picklistValues.isEmpty() && !c.isArray()))
+        return EditorKind::Picklist;
+    if (c.pgType == QLatin1String("date"))
+        return EditorKind::Date;
+    if (c.pgType.startsWith(QLatin1String("timestamp")))
+        return EditorKind::DateTime;
+    if (c.isNumber())
+        return EditorKind::Number;
+    if (t == QLatin1String("textarea") || c.length > 255)
+        return EditorKind::LongText;
+    return EditorKind::Line;
+}
+
+} // namespace
+
+GridDelegate::GridDelegate(const GridTable *table, QObject *parent)
+    : QStyledItemDelegate(parent)
+    , m_table(table)
+{
+}
+
+QWidget *GridDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    if (index.column() >= m_table->columns.size())
+        return QStyledItemDelegate::createEditor(parent, option, index);
+    const GridColumn &c = m_table->columns[index.column()];
+    switch (kindOf(c)) {
+    case EditorKind::Picklist: {
+        auto *box = new QComboBox(parent);
+        box->addItem(QString()); // none
+        box->addItems(c.picklistValues);
+        // A restricted picklist accepts only the org's values.
+        box->setEditable(!c.restrictedPicklist);
+        return box;
+    }
+    case EditorKind::Date: {
+        auto *edit = new QDateEdit(parent);
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        return edit;
+    }
+    case EditorKind::DateTime: {
+        auto *edit = new QDateTimeEdit(parent);
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        edit->setTimeSpec(Qt::LocalTime); // the person's time zone (the session's too)
+        return edit;
+    }
+    case EditorKind::Number: {
+        auto *edit = new QLineEdit(parent);
+        // Digits before and after the point as the field allows.
+        const int scale = c.scale;
+        const int whole = c.precision > 0 ? qMax(1, c.precision - scale) : 18;
+        const QString pattern = scale > 0 ? QStringLiteral("-?\\d{0,%1}([.]\\d{0,%2})?").arg(whole).arg(scale)
+                                          : QStringLiteral("-?\\d{0,%1}").arg(whole);
+        edit->setValidator(new QRegularExpressionValidator(QRegularExpression(pattern), edit));
+        return edit;
+    }
+    case EditorKind::LongText:
+        return new QPlainTextEdit(parent);
+    case EditorKind::Line: {
+        auto *edit = new QLineEdit(parent);
+        if (c.length > 0)
+            edit->setMaxLength(c.length);
+        return edit;
+    }
+    }
+    return nullptr;
+}
+
+void GridDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
+{
+    const QVariant value = index.data(GridModel::RawRole);
+    const QString text = value.toString();
+    if (auto *box = qobject_cast<QComboBox *>(editor)) {
+        const int i = box->findText(text);
+        if (i >= 0)
+            box->setCurrentIndex(i);
+        else if (box->isEditable())
+            box->setEditText(text);
+    } else if (auto *dateTime = qobject_cast<QDateTimeEdit *>(editor); dateTime && !qobject_cast<QDateEdit *>(editor)) {
+        // PostgreSQL prints timestamptz in the session's zone: "2026-12-06 08:01:02+01".
+        QDateTime dt = QDateTime::fromString(text.left(19), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        dateTime->setDateTime(dt.isValid() ? dt : QDateTime::currentDateTime());
+    } else if (auto *date = qobject_cast<QDateEdit *>(editor)) {
+        const QDate d = QDate::fromString(text, Qt::ISODate);
+        date->setDate(d.isValid() ? d : QDate::currentDate());
+    } else if (auto *plain = qobject_cast<QPlainTextEdit *>(editor)) {
+        plain->setPlainText(text);
+    } else if (auto *line = qobject_cast<QLineEdit *>(editor)) {
+        line->setText(text);
+    }
+}
+
+void GridDelegate::setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const
+{
+    QString text;
+    if (auto *box = qobject_cast<QComboBox *>(editor)) {
+        text = box->currentText();
+    } else if (auto *date = qobject_cast<QDateEdit *>(editor)) {
+        text = date->date().toString(Qt::ISODate);
+    } else if (auto *dateTime = qobject_cast<QDateTimeEdit *>(editor)) {
+        // With the offset, so PostgreSQL reads the person's local time right.
+        text = dateTime->dateTime().toOffsetFromUtc(dateTime->dateTime().offsetFromUtc()).toString(Qt::ISODate);
+    } else if (auto *plain = qobject_cast<QPlainTextEdit *>(editor)) {
+        text = plain->toPlainText();
+    } else if (auto *line = qobject_cast<QLineEdit *>(editor)) {
+        text = line->text();
+    } else {
+        return QStyledItemDelegate::setModelData(editor, model, index);
+    }
+    model->setData(index, text, Qt::EditRole);
+}
+
+void GridDelegate::updateEditorGeometry(QWidget *editor, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QRect r = option.rect;
+    if (qobject_cast<QPlainTextEdit *>(editor))
+        r.setSize(QSize(qMax(r.width(), 360), qMax(r.height(), 140))); // long text gets room
+    editor->setGeometry(r);
+    Q_UNUSED(index);
+}
+
+} // namespace tether::ui

@@ -1,0 +1,31 @@
+// GridDelegate: the editor for a cell chosen by the field's Salesforce type —
+// a drop-down of the org's picklist values (only those when the picklist is
+// restricted), date and date/time pickers, numbers held to the field's
+// precision and scale, a taller editor for long text. Checkboxes need no
+// editor (the model's check state). Values go back to the model as text in
+// PostgreSQL's input format.
+#pragma once
+
+#include "grid/gridtable.h"
+
+#include <QStyledItemDelegate>
+
+namespace tether::ui {
+
+class GridDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+
+public:
+    GridDelegate(const GridTable *table, QObject *parent = nullptr);
+
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override;
+    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override;
+    void updateEditorGeometry(QWidget *editor, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    const GridTable *m_table;
+};
+
+} // namespace tether::ui
