@@ -172,6 +172,7 @@ void DesktopShell::openWindow()
 void DesktopShell::quit()
 {
     m_quitting = true;
+    emit quitRequested();
     m_controller->stop(); // the app quits once everything stopped in order
 }
 

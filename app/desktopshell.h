@@ -39,6 +39,8 @@ public:
 signals:
     // Every notification, also where no tray shows it (tests observe this).
     void notified(const QString &title, const QString &message);
+    // Quit from the tray, just before the engine is told to stop.
+    void quitRequested();
 
 public slots:
     void openWindow();

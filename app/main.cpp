@@ -4,6 +4,8 @@
 // wires it to a window or to the headless reporter.
 #include "commandline.h"
 #include "desktopshell.h"
+#include "desktopstart.h"
+#include "lifecycle/desktopsettings.h"
 #include "headlessreporter.h"
 #include "lifecycle/enginecontroller.h"
 #include "logging.h"
@@ -14,6 +16,7 @@
 #include <QGuiApplication>
 #include <QCoreApplication>
 #include <QIcon>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QTextStream>
 #include <QTranslator>
@@ -50,14 +53,23 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Tether"));
     QCoreApplication::setApplicationName(QStringLiteral("tether"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TETHER_VERSION));
+    // The language chosen in the settings, else the system's.
+    const QString language = tether::lifecycle::DesktopSettings::load().language;
+    const QLocale locale = language.isEmpty() ? QLocale() : QLocale(language);
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+    if (translator.load(locale, QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&translator);
+    QTranslator qtTranslator; // Qt's own words (wizard and dialog buttons), from qt6-translations-l10n
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(&qtTranslator);
+    QTranslator setupTranslator; // the setup assistant and settings dialog
+    if (setupTranslator.load(locale, QStringLiteral("tether_setup"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+        QCoreApplication::installTranslator(&setupTranslator);
     QTranslator gridTranslator; // the grid editor's strings (translations/tether_grid_de.ts)
-    if (gridTranslator.load(QLocale(), QStringLiteral("tether_grid"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+    if (gridTranslator.load(locale, QStringLiteral("tether_grid"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&gridTranslator);
     QTranslator dashboardTranslator; // the main window's strings (translations/tether_dashboard_de.ts)
-    if (dashboardTranslator.load(QLocale(), QStringLiteral("tether_dashboard"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
+    if (dashboardTranslator.load(locale, QStringLiteral("tether_dashboard"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&dashboardTranslator);
     if (!noDisplay)
         QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
@@ -92,13 +104,24 @@ int main(int argc, char **argv)
     EngineController controller;
     controller.configure(settings, std::move(login));
     int exitCode = 0;
+    // Without an org on the command line the desktop app sets itself up: the
+    // assistant at the first start, the saved choices and login afterwards.
+    std::unique_ptr<DesktopStart> desktop;
+    if (!headless && !settings.hasOrg())
+        desktop = std::make_unique<DesktopStart>(&controller);
     // Shutdown is asynchronous (the worker joins, the cluster stops on a pool
     // thread): the event loop ends once everything is down.
-    QObject::connect(&controller, &EngineController::stopped, app.get(), &QCoreApplication::quit);
+    if (desktop)
+        QObject::connect(desktop.get(), &DesktopStart::finished, app.get(), &QCoreApplication::quit);
+    else
+        QObject::connect(&controller, &EngineController::stopped, app.get(), &QCoreApplication::quit);
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &controller, [&controller](int signalNumber) {
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &controller, [&controller, &desktop](int signalNumber) {
         qCInfo(lcApp) << "received signal" << signalNumber << "- shutting down";
-        controller.stop();
+        if (desktop)
+            desktop->quit();
+        else
+            controller.stop();
     });
 
     std::unique_ptr<HeadlessReporter> reporter;
@@ -118,10 +141,30 @@ int main(int argc, char **argv)
     } else {
         // Closing the window quits, unless the desktop shell keeps Tether in the tray.
         QApplication::setQuitOnLastWindowClosed(false);
-        QObject::connect(qApp, &QGuiApplication::lastWindowClosed, &controller, &EngineController::stop);
         window = std::make_unique<tether::ui::MainWindow>(&controller);
         shell = std::make_unique<DesktopShell>(&controller, window.get());
-        window->show();
+        if (desktop) {
+            // Quitting goes through DesktopStart, which ends the event loop
+            // once everything is down (and not when it restarts the sync).
+            QObject::connect(qApp, &QGuiApplication::lastWindowClosed, desktop.get(), [&desktop] {
+                if (!desktop->assistant()) // closing the assistant is not quitting
+                    desktop->quit();
+            });
+            QObject::connect(window.get(), &tether::ui::MainWindow::quitRequested, desktop.get(), &DesktopStart::quit);
+            QObject::connect(shell.get(), &DesktopShell::quitRequested, desktop.get(), &DesktopStart::quit);
+            QObject::connect(window.get(), &tether::ui::MainWindow::setupAssistantRequested, desktop.get(),
+                             &DesktopStart::showSetupAssistant);
+            QObject::connect(window.get(), &tether::ui::MainWindow::addObjectsRequested, desktop.get(),
+                             &DesktopStart::showSetupAssistant);
+            QObject::connect(window.get(), &tether::ui::MainWindow::settingsRequested, desktop.get(),
+                             [&desktop, &window] { desktop->showSettings(window.get()); });
+            // The main window comes once the assistant is done (or at once on later starts).
+            QObject::connect(desktop.get(), &DesktopStart::readyForMainWindow, window.get(), &QWidget::show);
+            desktop->begin();
+        } else {
+            QObject::connect(qApp, &QGuiApplication::lastWindowClosed, &controller, &EngineController::stop);
+            window->show();
+        }
     }
     if (settings.hasOrg())
         QMetaObject::invokeMethod(&controller, &EngineController::start, Qt::QueuedConnection);

@@ -67,6 +67,15 @@ void EngineController::configure(const EngineSettings &settings, std::unique_ptr
     m_login = std::move(login);
 }
 
+void EngineController::applySettings(const EngineSettings &settings)
+{
+    m_settings = settings;
+    if (m_limiter && settings.requestsPerSecond > 0)
+        m_limiter->setRequestsPerSecond(settings.requestsPerSecond);
+    if (m_budget && settings.pauseShare > 0)
+        m_budget->setPauseShare(settings.pauseShare);
+}
+
 QString EngineController::stateName(State state)
 {
     switch (state) {
@@ -257,6 +266,8 @@ void EngineController::startOrg()
     connection.loginHost = host;
     connection.clientId = m_settings.clientId;
     connection.clientSecret = m_settings.clientSecret;
+    connection.orgId = m_settings.orgId; // with loginHost: the keychain entry of a saved login
+    connection.userId = m_settings.userId;
     logIn(connection, m_login.get());
 }
 
@@ -274,18 +285,27 @@ void EngineController::logIn(const salesforce::OrgConnection &connection, LoginM
             Qt::QueuedConnection);
     connect(m_limiter.get(), &salesforce::RateLimiter::rateChanged, this, &EngineController::requestsPerSecondChanged,
             Qt::QueuedConnection);
+    if (m_settings.pauseShare > 0)
+        m_budget->setPauseShare(m_settings.pauseShare);
     m_session = std::make_unique<salesforce::OrgSession>(connection);
     const quint64 run = m_run;
     method->logIn(m_session.get(), this, [this, run](const salesforce::SalesforceError &error) {
         if (run != m_run || m_state != State::LoggingIn)
             return;
-        if (error)
-            return fail(tr("Salesforce login failed: %1").arg(error.toString()), error.isRetryable());
+        if (error) {
+            using Kind = salesforce::SalesforceError::Kind;
+            const QString sentence = tr("Salesforce login failed: %1").arg(error.toString());
+            fail(sentence, error.isRetryable());
+            if (error.kind == Kind::LoginRequired || error.kind == Kind::LoginFailed || error.kind == Kind::Keychain)
+                emit loginNeeded(sentence);
+            return;
+        }
         // From now on a refused refresh means a person has to log in again.
         connect(m_session.get(), &salesforce::OrgSession::loginRequired, this, [this](const salesforce::SalesforceError &reason) {
             const QString sentence = tr("Salesforce ended the session: %1").arg(reason.toString());
             emit loginRenewalNeeded(sentence);
             fail(sentence, false);
+            emit loginNeeded(sentence);
         });
         emit notice(tr("Logged in to %1 at %2 requests/s.")
                         .arg(m_session->connection().instanceUrl.toString())
@@ -300,6 +320,9 @@ void EngineController::startSync()
     config.databaseConnectionString = m_databaseInfo;
     config.schemaName = m_settings.schema;
     config.objects = m_settings.objects;
+    if (m_settings.pollMaxIntervalMs > 0)
+        config.pollMaxIntervalMs = m_settings.pollMaxIntervalMs;
+    config.stalePolicy.dropRemovedColumns = m_settings.dropRemovedColumns;
     m_sync = std::make_unique<sync::SyncService>(m_session.get(), m_limiter.get(), m_budget.get(), config);
     connect(m_sync.get(), &sync::SyncService::tableStatusChanged, this, &EngineController::onTableStatus);
     connect(m_sync.get(), &sync::SyncService::backfillCompleted, this, &EngineController::backfillCompleted);

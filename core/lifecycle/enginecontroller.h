@@ -51,6 +51,9 @@ public:
     // Takes effect at the next start(). `login` may be null for demo mode.
     void configure(const EngineSettings &settings, std::unique_ptr<LoginMethod> login);
     const EngineSettings &settings() const { return m_settings; }
+    // The settings dialog's changes while running: the rate and the quota
+    // pause share apply at once; the rest is kept for the next start().
+    void applySettings(const EngineSettings &settings);
 
     State state() const { return m_state; }
     QString sentence() const { return m_sentence; }
@@ -112,6 +115,9 @@ signals:
     // Salesforce refused to renew the login: a person has to log in again
     // (the state turns Failed with the same sentence right after).
     void loginRenewalNeeded(const QString &sentence);
+    // A person has to log in again: the saved login is missing, refused or
+    // revoked, or Salesforce ended the session. Comes with Failed.
+    void loginNeeded(const QString &sentence);
     void stopped();
 
 private:

@@ -25,6 +25,15 @@ struct EngineSettings
     QString loginHost;           // production, sandbox, a My Domain or URL
     QString clientId;            // connected app consumer key
     QString clientSecret;        // client credentials flow only
+    // Who logged in before (not secret): with loginHost they name the refresh
+    // token in the keychain, so the desktop app can log in silently.
+    QString orgId;
+    QString userId;
+
+    // Sync tuning the settings dialog offers; 0 / false = the engine's default.
+    double pauseShare = 0;        // share of the daily quota at which background sync pauses (0..1)
+    int pollMaxIntervalMs = 0;    // longest wait between two polls of a quiet table
+    bool dropRemovedColumns = false; // a field removed in Salesforce: drop its column (else keep it, marked stale)
 
     // The write-through proxy: where clients connect instead of to PostgreSQL.
     bool proxyEnabled = true;
@@ -34,6 +43,7 @@ struct EngineSettings
     QString proxyTlsKey;
 
     bool hasOrg() const { return demo || !clientId.isEmpty(); }
+    bool operator==(const EngineSettings &) const = default;
 };
 
 } // namespace tether::lifecycle
