@@ -4,6 +4,8 @@
 // wires it to a window or to the headless reporter.
 #include "commandline.h"
 #include "headlessreporter.h"
+#include "healthserver.h"
+#include "serverreload.h"
 #include "lifecycle/enginecontroller.h"
 #include "logging.h"
 #include "mainwindow.h"
@@ -52,6 +54,10 @@ int main(int argc, char **argv)
     QTranslator translator;
     if (translator.load(QLocale(), QStringLiteral("tether"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&translator);
+    QTranslator serverTranslator; // the server's strings: config file, health server, reload
+    if (serverTranslator.load(QLocale(), QStringLiteral("tether_server"), QStringLiteral("_"),
+                              QStringLiteral(":/tether/i18n")))
+        QCoreApplication::installTranslator(&serverTranslator);
     if (!noDisplay)
         QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
@@ -73,7 +79,9 @@ int main(int argc, char **argv)
         return 2;
     }
     std::unique_ptr<tether::lifecycle::LoginMethod> login;
-    if (settings.hasOrg() && !settings.demo) {
+    if (settings.hasOrg() && !settings.demo && !line.refreshToken.isEmpty()) {
+        login = std::make_unique<tether::lifecycle::RefreshTokenLogin>(line.refreshToken, line.refreshTokenSource);
+    } else if (settings.hasOrg() && !settings.demo) {
         QString why;
         login = tether::lifecycle::headlessLoginMethod(settings, line.refreshTokenFile, &why);
         if (!login) {
@@ -93,6 +101,28 @@ int main(int argc, char **argv)
         qCInfo(lcApp) << "received signal" << signalNumber << "- shutting down";
         controller.stop();
     });
+
+    // SIGHUP (systemctl reload): the rate and the object list from the
+    // configuration file again, without a restart.
+    ServerReload reload(&controller, QCoreApplication::arguments());
+    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &reload, &ServerReload::reload);
+
+    std::unique_ptr<HealthServer> health;
+    if (line.healthEnabled) {
+        health = std::make_unique<HealthServer>(&controller);
+        QString why;
+        const quint16 port = health->listen(line.healthAddress, line.healthPort, &why);
+        if (!port) {
+            QTextStream(stderr) << "tether: " << why << Qt::endl;
+            return 1;
+        }
+        const QString base = QStringLiteral("http://%1:%2")
+                                 .arg(line.healthAddress.contains(u':') ? u'[' + line.healthAddress + u']'
+                                                                        : line.healthAddress)
+                                 .arg(port);
+        QTextStream(stderr) << "tether: "
+                            << tr("health check on %1/healthz, metrics on %1/metrics").arg(base) << Qt::endl;
+    }
 
     std::unique_ptr<HeadlessReporter> reporter;
     std::unique_ptr<tether::ui::MainWindow> window;
