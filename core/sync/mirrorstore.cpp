@@ -157,7 +157,7 @@ PgError MirrorStore::ensureStateSchema()
     if (PgResult r = m_db.exec(QString::fromUtf8(stateSchemaSql)); !r.ok())
         return r.error();
     // Writes through the proxy are recorded here (core/proxy/capturetriggers.cpp).
-    if (PgResult r = m_db.exec(proxy::captureSchemaSql()); !r.ok())
+    if (PgResult r = m_db.exec(proxy::CaptureTriggers::schemaSql()); !r.ok())
         return r.error();
     if (PgError e = migrateStateSchema(m_db, version); e)
         return e;
