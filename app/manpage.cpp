@@ -25,8 +25,13 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
+    // The NAME line is what whatis(1) shows: lower case first, no full stop.
+    QString whatis = tetherDescription();
+    whatis = whatis.left(1).toLower() + whatis.mid(1);
+    if (whatis.endsWith(u'.'))
+        whatis.chop(1);
     out << ".TH TETHER 1 \"" << TETHER_MANPAGE_DATE << "\" \"Tether " << TETHER_VERSION << "\" \"User Commands\"\n"
-        << ".SH NAME\ntether \\- " << roff(tetherDescription().left(1).toLower() + tetherDescription().mid(1)) << '\n'
+        << ".SH NAME\ntether \\- " << roff(whatis) << '\n'
         << ".SH SYNOPSIS\n.B tether\n[\\fIoptions\\fR]\n"
         << ".br\n.B tether \\-\\-headless \\-\\-config\n\\fI/etc/tether/tether.conf\\fR\n"
         << ".SH DESCRIPTION\n"

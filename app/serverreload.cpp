@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QSet>
 #include <QTextStream>
+#include <cmath>
 
 namespace {
 QString tr(const char *text) { return QCoreApplication::translate("ServerReload", text); }
@@ -30,8 +31,11 @@ void ServerReload::reload()
     const tether::lifecycle::EngineSettings &running = m_controller->settings();
     QStringList changes;
 
+    // The limiter keeps an interval in microseconds, so 7/s reads back as
+    // 7.000007/s: compare to a thousandth.
     if (wanted.requestsPerSecond > 0 && m_controller->rateLimiter() &&
-        !qFuzzyCompare(wanted.requestsPerSecond, m_controller->rateLimiter()->requestsPerSecond())) {
+        std::abs(wanted.requestsPerSecond - m_controller->rateLimiter()->requestsPerSecond()) >
+            wanted.requestsPerSecond / 1000) {
         m_controller->rateLimiter()->setRequestsPerSecond(wanted.requestsPerSecond);
         changes << tr("rate %1 requests/s").arg(wanted.requestsPerSecond);
     }

@@ -68,9 +68,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Shared libraries from what is actually linked (dpkg-shlibdeps); the managed
 # cluster needs PostgreSQL 15's server binaries (initdb, pg_ctl, postgres),
-# the maintainer scripts adduser and deb-systemd-helper.
+# the maintainer scripts adduser and deb-systemd-helper, the window a Qt
+# platform plugin (not a linked library, so shlibdeps cannot see it).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "postgresql-15, adduser, init-system-helpers (>= 1.54~)")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "postgresql-15, adduser, init-system-helpers (>= 1.54~), qt6-qpa-plugins")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postgresql-client-15")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -162,14 +162,14 @@ void TestHealthServer::healthMetricsAndReload()
     QVERIFY(metric(metrics, QStringLiteral("tether_api_calls_total{category=\"write\"}")) >= 1);
 
     // SIGHUP: another rate and one object fewer, without a restart.
-    writeConfig("demo = true\ndemo-scale = 0.002\nobjects = Account\nrate = 7\nproxy-port = 0\n"
+    writeConfig("demo = true\ndemo-scale = 0.002\nobjects = Account\nrate = 8\nproxy-port = 0\n"
                 "health-listen = 127.0.0.1:0\ndata-dir = " + dataDir.path().toUtf8() + '\n');
     const qint64 pid = tether.processId();
     ::kill(pid_t(pid), SIGHUP);
     QTRY_VERIFY2_WITH_TIMEOUT((err += tether.readAllStandardError()).contains("reloaded the settings"),
                               err.right(3000).constData(), 30000);
     metrics = get(QStringLiteral("/metrics")).body;
-    QCOMPARE(metric(metrics, QStringLiteral("tether_rate_limit_requests_per_second")), 7.0);
+    QCOMPARE(metric(metrics, QStringLiteral("tether_rate_limit_requests_per_second")), 8.0);
     QCOMPARE(metric(metrics, QStringLiteral("tether_table_phase{object=\"Contact\",phase=\"polling\"}")), -1.0);
     QCOMPARE(metric(metrics, QStringLiteral("tether_table_phase{object=\"Account\",phase=\"polling\"}")), 1.0);
     QCOMPARE(tether.processId(), pid); // the same process: no restart
@@ -181,7 +181,7 @@ void TestHealthServer::healthMetricsAndReload()
     ::kill(pid_t(pid), SIGHUP);
     QTRY_VERIFY2_WITH_TIMEOUT((err += tether.readAllStandardError()).contains("reload refused"),
                               err.right(3000).constData(), 30000);
-    QCOMPARE(metric(get(QStringLiteral("/metrics")).body, QStringLiteral("tether_rate_limit_requests_per_second")), 7.0);
+    QCOMPARE(metric(get(QStringLiteral("/metrics")).body, QStringLiteral("tether_rate_limit_requests_per_second")), 8.0);
 
     client.close();
     mirror.close();
