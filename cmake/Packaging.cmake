@@ -76,5 +76,4 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postgresql-client-15")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${CMAKE_BINARY_DIR}/packaging/control/postinst;${CMAKE_BINARY_DIR}/packaging/control/prerm;${CMAKE_BINARY_DIR}/packaging/control/postrm;${CMAKE_BINARY_DIR}/packaging/control/conffiles")
-set(CPACK_OUTPUT_FILE_PREFIX "${CMAKE_BINARY_DIR}/package")
 include(CPack)
