@@ -23,6 +23,7 @@ private slots:
     void systemdCredentials();
     void healthListen();
     void manualPageListsEveryOption();
+    void shippedConfigFileReads();
 
 private:
     QString write(const QString &name, const QByteArray &text, QFile::Permissions mode = QFile::ReadOwner |
@@ -197,6 +198,20 @@ void TestServerConfig::manualPageListsEveryOption()
                  qPrintable(option.names().constFirst()));
     }
     QVERIFY(page.contains(QStringLiteral("/etc/tether/tether.conf")));
+}
+
+// The file the package installs as /etc/tether/tether.conf reads without
+// error and points the service's data at /var/lib/tether.
+void TestServerConfig::shippedConfigFileReads()
+{
+    const QString shipped = qEnvironmentVariable("TETHER_SOURCE_DIR") + QStringLiteral("/resources/packaging/tether.conf");
+    QVERIFY2(QFile::exists(shipped), qPrintable(shipped));
+    QString error;
+    const CommandLine line =
+        reparseCommandLine(argv({QStringLiteral("--headless"), QStringLiteral("--config"), shipped}), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(line.settings.dataDir, QStringLiteral("/var/lib/tether"));
+    QVERIFY(!line.settings.hasOrg()); // nothing to sync until a person fills it in
 }
 
 QTEST_GUILESS_MAIN(TestServerConfig)
