@@ -16,8 +16,6 @@ using tether::lifecycle::EngineController;
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("HealthServer", text); }
-
 // A label value in the exposition format: backslash, quote and newline escaped.
 QByteArray label(const QString &value)
 {

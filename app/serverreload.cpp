@@ -10,7 +10,6 @@
 #include <cmath>
 
 namespace {
-QString tr(const char *text) { return QCoreApplication::translate("ServerReload", text); }
 void print(const QString &line) { QTextStream(stderr) << "tether: " << line << Qt::endl; }
 } // namespace
 
