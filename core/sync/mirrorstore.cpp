@@ -384,6 +384,19 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
     store::Transaction tx(m_db);
     if ((result.error = tx.beginError()))
         return result;
+    // Waits while the proxy writes Salesforce's answer into this table. The
+    // engine gives way to writers: a page that waits longer than
+    // lock_timeout for a lock a client's transaction holds (shorter than the
+    // server's deadlock_timeout, so a deadlock always ends on this side) fails
+    // and is applied again a moment later, instead of the client's COMMIT.
+    if (PgResult yielding = m_db.exec(QStringLiteral("SET LOCAL lock_timeout = '300ms'")); !yielding.ok()) {
+        result.error = yielding.error();
+        return result;
+    }
+    if (PgResult locked = m_db.exec(proxy::CaptureTriggers::mirrorWriteLockSql(table.qualifiedName(), true)); !locked.ok()) {
+        result.error = locked.error();
+        return result;
+    }
 
     if (!page.csv.isEmpty()) {
         QStringList quoted;
