@@ -39,8 +39,9 @@ install(FILES "${CMAKE_BINARY_DIR}/packaging/changelog.gz" DESTINATION share/doc
 
 # Maintainer scripts and the conffile list, with the modes dpkg wants.
 file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/packaging/control")
+# configure_file, not file(COPY): an edited script reconfigures the build.
 foreach(script postinst prerm postrm)
-    file(COPY "${packaging}/${script}" DESTINATION "${CMAKE_BINARY_DIR}/packaging/control"
+    configure_file("${packaging}/${script}" "${CMAKE_BINARY_DIR}/packaging/control/${script}" COPYONLY
          FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 endforeach()
 file(WRITE "${CMAKE_BINARY_DIR}/packaging/control/conffiles" "/etc/tether/tether.conf\n")
