@@ -1,7 +1,9 @@
 #include "commandline.h"
+#include "serverconfig.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QStandardPaths>
 #include <unistd.h>
 
@@ -68,44 +70,170 @@ QList<QCommandLineOption> tetherOptions()
         option("proxy-tls-cert", tr("PEM certificate the proxy serves TLS with."), tr("path")),
         option("proxy-tls-key", tr("PEM private key for --proxy-tls-cert."), tr("path")),
         option("no-proxy", tr("Do not run the write-through proxy.")),
+        option("config", tr("Read settings from this file: `key = value` lines named like these options without the "
+                            "dashes (e.g. /etc/tether/tether.conf). Options on the command line win. Re-read on "
+                            "SIGHUP (systemctl reload): rate and objects change without a restart."),
+               tr("path")),
+        option("secrets-file", tr("File (mode 0600) holding client-secret and refresh-token as `key = value` lines. "
+                                  "Under systemd, the credentials client-secret and refresh-token are read too."),
+               tr("path")),
+        option("health-listen", tr("Serve /healthz and /metrics (Prometheus) over HTTP on this address, e.g. "
+                                   "127.0.0.1:9187 (port 0 picks a free one and prints it)."),
+               tr("address:port")),
     };
 }
 
-CommandLine parseCommandLine(const QCoreApplication &app, QString *error)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(tetherDescription());
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addOptions(tetherOptions());
-    parser.process(app);
+namespace {
 
+// The options' values with the configuration file filling in what the command
+// line leaves out.
+class OptionValues
+{
+public:
+    OptionValues(const QCommandLineParser &parser, QHash<QString, QString> config)
+        : m_parser(parser), m_config(std::move(config))
+    {
+    }
+    QString value(const char *name) const
+    {
+        const QString key = QString::fromLatin1(name);
+        if (!m_parser.isSet(key) && m_config.contains(key))
+            return m_config.value(key);
+        return m_parser.value(key);
+    }
+    bool isSet(const char *name) const
+    {
+        const QString key = QString::fromLatin1(name);
+        if (m_parser.isSet(key))
+            return true;
+        bool ok = false;
+        return m_config.contains(key) && parseSwitch(m_config.value(key), &ok);
+    }
+    bool isGiven(const char *name) const
+    {
+        return m_parser.isSet(QString::fromLatin1(name)) || m_config.contains(QString::fromLatin1(name));
+    }
+
+private:
+    const QCommandLineParser &m_parser;
+    QHash<QString, QString> m_config;
+};
+
+CommandLine resolve(const QCommandLineParser &parser, QString *error)
+{
     CommandLine line;
+    QHash<QString, QString> config;
+    line.configFile = parser.value(QStringLiteral("config"));
+    if (!line.configFile.isEmpty()) {
+        QStringList valueKeys, flagKeys;
+        for (const QCommandLineOption &o : tetherOptions()) {
+            const QString name = o.names().constFirst();
+            if (name == u"config")
+                continue;
+            (o.valueName().isEmpty() ? flagKeys : valueKeys) << name;
+        }
+        config = readConfigFile(line.configFile, valueKeys, flagKeys, error);
+        if (!error->isEmpty())
+            return line;
+    }
+    const OptionValues options(parser, config);
+
     tether::lifecycle::EngineSettings &s = line.settings;
-    line.headless = parser.isSet(QStringLiteral("headless"));
-    line.refreshTokenFile = parser.value(QStringLiteral("refresh-token-file"));
-    s.demo = parser.isSet(QStringLiteral("demo"));
-    s.demoScale = parser.value(QStringLiteral("demo-scale")).toDouble();
-    s.dataDir = parser.value(QStringLiteral("data-dir"));
-    s.database = parser.value(QStringLiteral("database"));
-    s.schema = parser.value(QStringLiteral("schema"));
-    if (parser.isSet(QStringLiteral("objects")))
-        s.objects = parser.value(QStringLiteral("objects")).split(u',', Qt::SkipEmptyParts);
-    s.loginHost = parser.value(QStringLiteral("login-url"));
-    s.clientId = parser.value(QStringLiteral("client-id"));
-    s.clientSecret = parser.isSet(QStringLiteral("client-secret")) ? parser.value(QStringLiteral("client-secret"))
-                                                                   : qEnvironmentVariable("TETHER_SF_CLIENT_SECRET");
-    s.requestsPerSecond = parser.value(QStringLiteral("rate")).toDouble();
-    s.proxyEnabled = !parser.isSet(QStringLiteral("no-proxy"));
-    s.proxyListen = parser.value(QStringLiteral("proxy-listen"));
-    s.proxyTlsCertificate = parser.value(QStringLiteral("proxy-tls-cert"));
-    s.proxyTlsKey = parser.value(QStringLiteral("proxy-tls-key"));
+    line.headless = options.isSet("headless");
+    line.refreshTokenFile = options.value("refresh-token-file");
+    s.demo = options.isSet("demo");
+    s.demoScale = options.value("demo-scale").toDouble();
+    s.dataDir = options.value("data-dir");
+    s.database = options.value("database");
+    s.schema = options.value("schema");
+    if (options.isGiven("objects"))
+        s.objects = options.value("objects").split(u',', Qt::SkipEmptyParts);
+    for (QString &object : s.objects)
+        object = object.trimmed();
+    s.loginHost = options.value("login-url");
+    s.clientId = options.value("client-id");
+
+    // Secrets, first found wins: the command line, the environment, the
+    // secrets file, systemd credentials.
+    QHash<QString, QString> secrets;
+    const QString secretsFile = options.value("secrets-file");
+    if (!secretsFile.isEmpty()) {
+        secrets = readSecretsFile(secretsFile, error);
+        if (!error->isEmpty())
+            return line;
+    }
+    s.clientSecret = parser.value(QStringLiteral("client-secret"));
+    if (s.clientSecret.isEmpty())
+        s.clientSecret = qEnvironmentVariable("TETHER_SF_CLIENT_SECRET");
+    if (s.clientSecret.isEmpty())
+        s.clientSecret = secrets.value(QStringLiteral("client-secret"));
+    if (s.clientSecret.isEmpty())
+        s.clientSecret = systemdCredential(QStringLiteral("client-secret"));
+    if (secrets.contains(QStringLiteral("refresh-token"))) {
+        line.refreshToken = secrets.value(QStringLiteral("refresh-token"));
+        line.refreshTokenSource = secretsFile;
+    } else if (line.refreshTokenFile.isEmpty()) {
+        line.refreshTokenFile = systemdCredentialPath(QStringLiteral("refresh-token"));
+    }
+
+    s.requestsPerSecond = options.value("rate").toDouble();
+    s.proxyEnabled = !options.isSet("no-proxy");
+    s.proxyListen = options.value("proxy-listen");
+    s.proxyTlsCertificate = options.value("proxy-tls-cert");
+    s.proxyTlsKey = options.value("proxy-tls-key");
     bool portOk = false;
-    const uint port = parser.value(QStringLiteral("proxy-port")).toUInt(&portOk);
+    const uint port = options.value("proxy-port").toUInt(&portOk);
     s.proxyPort = quint16(port);
+
+    const QString health = options.value("health-listen");
+    bool healthOk = true;
+    if (!health.isEmpty()) {
+        const qsizetype colon = health.lastIndexOf(u':');
+        line.healthAddress = colon > 0 ? health.left(colon) : QString();
+        if (line.healthAddress.startsWith(u'[') && line.healthAddress.endsWith(u']'))
+            line.healthAddress = line.healthAddress.mid(1, line.healthAddress.size() - 2);
+        const uint healthPort = colon > 0 ? health.mid(colon + 1).toUInt(&healthOk) : 0;
+        healthOk = healthOk && colon > 0 && healthPort <= 65535 &&
+                   (line.healthAddress == u"localhost" || !QHostAddress(line.healthAddress).isNull());
+        line.healthPort = quint16(healthPort);
+        line.healthEnabled = healthOk;
+    }
+
     if (s.demoScale <= 0)
         *error = tr("--demo-scale must be a positive number.");
     else if (!portOk || port > 65535)
         *error = tr("--proxy-port must be a port number from 0 to 65535.");
+    else if (options.isGiven("rate") && s.requestsPerSecond <= 0)
+        *error = tr("--rate must be a positive number of requests per second.");
+    else if (!healthOk)
+        *error = tr("--health-listen must be an address and a port, like 127.0.0.1:9187.");
     return line;
+}
+
+QCommandLineParser *setUp(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(tetherDescription());
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions(tetherOptions());
+    return &parser;
+}
+
+} // namespace
+
+CommandLine parseCommandLine(const QCoreApplication &app, QString *error)
+{
+    QCommandLineParser parser;
+    setUp(parser)->process(app);
+    return resolve(parser, error);
+}
+
+CommandLine reparseCommandLine(const QStringList &arguments, QString *error)
+{
+    QCommandLineParser parser;
+    if (!setUp(parser)->parse(arguments)) {
+        *error = parser.errorText();
+        return {};
+    }
+    return resolve(parser, error);
 }

@@ -7,6 +7,8 @@
 #include "desktopstart.h"
 #include "lifecycle/desktopsettings.h"
 #include "headlessreporter.h"
+#include "healthserver.h"
+#include "serverreload.h"
 #include "lifecycle/enginecontroller.h"
 #include "logging.h"
 #include "mainwindow.h"
@@ -71,6 +73,10 @@ int main(int argc, char **argv)
     QTranslator dashboardTranslator; // the main window's strings (translations/tether_dashboard_de.ts)
     if (dashboardTranslator.load(locale, QStringLiteral("tether_dashboard"), QStringLiteral("_"), QStringLiteral(":/tether/i18n")))
         QCoreApplication::installTranslator(&dashboardTranslator);
+    QTranslator serverTranslator; // the server's strings: config file, health server, reload
+    if (serverTranslator.load(locale, QStringLiteral("tether_server"), QStringLiteral("_"),
+                              QStringLiteral(":/tether/i18n")))
+        QCoreApplication::installTranslator(&serverTranslator);
     if (!noDisplay)
         QApplication::setWindowIcon(QIcon(QStringLiteral(":/tether/tether.svg")));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
@@ -92,7 +98,9 @@ int main(int argc, char **argv)
         return 2;
     }
     std::unique_ptr<tether::lifecycle::LoginMethod> login;
-    if (settings.hasOrg() && !settings.demo) {
+    if (settings.hasOrg() && !settings.demo && !line.refreshToken.isEmpty()) {
+        login = std::make_unique<tether::lifecycle::RefreshTokenLogin>(line.refreshToken, line.refreshTokenSource);
+    } else if (settings.hasOrg() && !settings.demo) {
         QString why;
         login = tether::lifecycle::headlessLoginMethod(settings, line.refreshTokenFile, &why);
         if (!login) {
@@ -123,6 +131,28 @@ int main(int argc, char **argv)
         else
             controller.stop();
     });
+
+    // SIGHUP (systemctl reload): the rate and the object list from the
+    // configuration file again, without a restart.
+    ServerReload reload(&controller, QCoreApplication::arguments());
+    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &reload, &ServerReload::reload);
+
+    std::unique_ptr<HealthServer> health;
+    if (line.healthEnabled) {
+        health = std::make_unique<HealthServer>(&controller);
+        QString why;
+        const quint16 port = health->listen(line.healthAddress, line.healthPort, &why);
+        if (!port) {
+            QTextStream(stderr) << "tether: " << why << Qt::endl;
+            return 1;
+        }
+        const QString base = QStringLiteral("http://%1:%2")
+                                 .arg(line.healthAddress.contains(u':') ? u'[' + line.healthAddress + u']'
+                                                                        : line.healthAddress)
+                                 .arg(port);
+        QTextStream(stderr) << "tether: "
+                            << tr("health check on %1/healthz, metrics on %1/metrics").arg(base) << Qt::endl;
+    }
 
     std::unique_ptr<HeadlessReporter> reporter;
     std::unique_ptr<tether::ui::MainWindow> window;

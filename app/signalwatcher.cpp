@@ -22,8 +22,12 @@ SignalWatcher::SignalWatcher(QObject *parent) : QObject(parent)
     m_notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         unsigned char byte = 0;
-        while (::read(signalPipe[0], &byte, 1) == 1)
-            emit terminationRequested(byte);
+        while (::read(signalPipe[0], &byte, 1) == 1) {
+            if (byte == SIGHUP)
+                emit reloadRequested();
+            else
+                emit terminationRequested(byte);
+        }
     });
     struct sigaction action = {};
     action.sa_handler = onSignal;
@@ -31,10 +35,12 @@ SignalWatcher::SignalWatcher(QObject *parent) : QObject(parent)
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
 }
 
 SignalWatcher::~SignalWatcher()
 {
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
 }

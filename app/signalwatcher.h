@@ -1,5 +1,6 @@
-// SignalWatcher: turns SIGINT/SIGTERM into a Qt signal delivered on the main
-// thread (self-pipe + QSocketNotifier), so shutdown runs ordinary Qt code.
+// SignalWatcher: turns SIGINT/SIGTERM (stop) and SIGHUP (re-read the
+// configuration: `systemctl reload`) into Qt signals delivered on the main
+// thread (self-pipe + QSocketNotifier), so both run ordinary Qt code.
 #pragma once
 
 #include <QObject>
@@ -16,6 +17,7 @@ public:
 
 signals:
     void terminationRequested(int signalNumber);
+    void reloadRequested();
 
 private:
     QSocketNotifier *m_notifier = nullptr;

@@ -63,7 +63,9 @@ QString DemoOrg::simulatorExecutable()
     if (!fromEnv.isEmpty())
         return fromEnv;
     const QDir here(QCoreApplication::applicationDirPath());
-    for (const QString &candidate : {here.filePath(QStringLiteral("tether-sim")), here.filePath(QStringLiteral("../simulator/tether-sim"))}) {
+    // Next to tether, in the build tree, or where the package puts it.
+    for (const QString &candidate : {here.filePath(QStringLiteral("tether-sim")), here.filePath(QStringLiteral("../simulator/tether-sim")),
+                                     here.filePath(QStringLiteral("../libexec/tether/tether-sim"))}) {
         if (QFileInfo(candidate).isExecutable())
             return QFileInfo(candidate).canonicalFilePath();
     }

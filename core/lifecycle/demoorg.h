@@ -24,7 +24,8 @@ public:
     explicit DemoOrg(Options options, QObject *parent = nullptr);
     ~DemoOrg() override;
 
-    // tether-sim next to this executable (build tree or installed), or $TETHER_SIM_EXECUTABLE.
+    // tether-sim next to this executable, in the build tree, in ../libexec/tether
+    // (the package), or $TETHER_SIM_EXECUTABLE.
     static QString simulatorExecutable();
     // The scale the demo org kept in `dataDir` was generated at; 0 when none is kept.
     static double keptScale(const QString &dataDir);

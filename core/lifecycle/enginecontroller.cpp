@@ -400,6 +400,9 @@ QString EngineController::proxyPsqlCommand() const
 
 void EngineController::onTableStatus(const sync::TableStatus &status)
 {
+    // A status the worker sent before it heard of the removal.
+    if (m_removed.contains(status.objectName))
+        return;
     if (!m_statuses.contains(status.objectName))
         m_order << status.objectName;
     m_statuses.insert(status.objectName, status);
@@ -448,6 +451,7 @@ void EngineController::removeTables(const QStringList &objectNames)
         m_statuses.remove(name);
         m_order.removeAll(name);
         m_settings.objects.removeAll(name);
+        m_removed.insert(name);
     }
     if (m_sync)
         m_sync->removeTables(objectNames);
@@ -456,6 +460,7 @@ void EngineController::removeTables(const QStringList &objectNames)
 void EngineController::addTables(const QStringList &objectNames)
 {
     for (const QString &name : objectNames) {
+        m_removed.remove(name);
         if (!m_settings.objects.contains(name) && !m_settings.objects.isEmpty())
             m_settings.objects << name;
     }

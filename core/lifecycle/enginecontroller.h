@@ -19,6 +19,7 @@
 #include "sync/syncstatus.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <memory>
 
@@ -154,6 +155,7 @@ private:
     quint16 m_proxyPort = 0;
     QHash<QString, sync::TableStatus> m_statuses;
     QStringList m_order;
+    QSet<QString> m_removed; // removed while running: late statuses are dropped
 };
 
 } // namespace tether::lifecycle

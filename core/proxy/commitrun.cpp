@@ -619,6 +619,11 @@ void CommitRun::log(const QString &outcome, const QString &salesforceError, cons
 
 void CommitRun::finish(CommitResult result)
 {
+    // Only commits that reached Salesforce count (m_clock started when the
+    // captured writes were read).
+    const bool decided = result.kind == CommitResult::Kind::Applied || result.kind == CommitResult::Kind::Refused;
+    if (decided && m_done && m_context && m_context->metrics && m_clock.isValid())
+        m_context->metrics->record(result.kind == CommitResult::Kind::Applied, m_clock.nsecsElapsed() / 1000);
     if (m_done)
         std::exchange(m_done, {})(result);
 }

@@ -36,7 +36,9 @@ void ProxyService::start()
             database = new ProxyDatabase(m_config.databaseConnectionString, m_context);
             // The RestClient is made here, so it lives in the proxy's thread.
             SalesforceWriter *writer = m_session ? new SalesforceWriter(m_session, m_limiter, m_budget, m_context) : nullptr;
-            server->setWriteThrough(new WriteThroughContext(writer, database, m_context));
+            auto *writeThrough = new WriteThroughContext(writer, database, m_context);
+            writeThrough->metrics = &m_writeMetrics;
+            server->setWriteThrough(writeThrough);
         }
         QString error;
         if (server->start(&error)) {

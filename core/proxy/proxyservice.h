@@ -7,6 +7,7 @@
 
 #include "proxy/proxyconfig.h"
 #include "proxy/proxyserver.h"
+#include "proxy/writemetrics.h"
 
 #include <QObject>
 #include <QThread>
@@ -35,6 +36,8 @@ public:
     const ProxyConfig &config() const { return m_config; }
     // Thread-safe; for the dashboard.
     ProxyCounts counts() const { return ProxyCounts{m_counts.open.load(), m_counts.total.load()}; }
+    // Thread-safe; for /metrics: writes accepted and refused, their latency.
+    const WriteMetrics &writeMetrics() const { return m_writeMetrics; }
 
 public slots:
     // Listens in the worker thread; emits listening() or failed().
@@ -56,6 +59,7 @@ private:
     salesforce::RateLimiter *m_limiter = nullptr;
     salesforce::ApiBudget *m_budget = nullptr;
     LiveCounts m_counts;
+    WriteMetrics m_writeMetrics;
     QThread m_thread;
     QObject *m_context = nullptr; // lives in m_thread; parent of the server
 };

@@ -20,6 +20,7 @@
 #include "proxy/statementclassifier.h"
 #include "proxy/syncedtable.h"
 #include "proxy/wire.h"
+#include "proxy/writemetrics.h"
 
 #include <QHash>
 #include <QObject>
@@ -52,6 +53,8 @@ public:
 
     // Whether tether.captured_changes() exists in the database (cached once true).
     bool captureInstalled = false;
+    // Where commits that reached Salesforce are counted (may be null).
+    WriteMetrics *metrics = nullptr;
 
 private:
     QPointer<SalesforceWriter> m_writer;

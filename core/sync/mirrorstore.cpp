@@ -1,4 +1,5 @@
 #include "sync/mirrorstore.h"
+#include "sync/stateschema.h"
 
 #include "logging.h"
 #include "proxy/capturetriggers.h"
@@ -150,11 +151,16 @@ PgError MirrorStore::ensureStateSchema()
         return tx.beginError();
     if (PgResult r = m_db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(74657468)")); !r.ok())
         return r.error();
+    int version = 0; // a newer layout than this binary knows is refused (stateschema.h)
+    if (PgError e = checkStateSchemaVersion(m_db, &version); e)
+        return e;
     if (PgResult r = m_db.exec(QString::fromUtf8(stateSchemaSql)); !r.ok())
         return r.error();
     // Writes through the proxy are recorded here (core/proxy/capturetriggers.cpp).
     if (PgResult r = m_db.exec(proxy::CaptureTriggers::schemaSql()); !r.ok())
         return r.error();
+    if (PgError e = migrateStateSchema(m_db, version); e)
+        return e;
     // For the rest of this session: UTC, and writes that come from Salesforce,
     // which the capture triggers must not send back to it.
     if (PgResult r = m_db.exec(QStringLiteral("SET TIME ZONE 'UTC'; SET tether.writer = 'sync'")); !r.ok())

@@ -1,0 +1,373 @@
+// The Debian package, installed on this machine the way a person would:
+// `apt-get install ./tether_*.deb`, Tether's demo run by an ordinary user
+// until the mirror polls, an upgrade to the next version that keeps the
+// user's mirror and settings (the tables poll again without a new backfill:
+// Tether's own API-call accounting in /metrics shows no backfill call), then
+// remove (only the user's data stays) and purge (the system-wide state goes,
+// the user's data stays). The desktop file, AppStream metainfo, the .deb
+// (lintian) and the systemd unit (systemd-analyze verify) are validated by
+// the tools Debian uses. The service itself is not started: there is no
+// systemd in the test container.
+//
+// Installing needs root (CI runs as root); as anyone else the install steps
+// are skipped with a sentence. The .debs come from the package.build fixture
+// (scripts/package, versions N and N+1) through TETHER_PACKAGE_DIR.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+#include <unistd.h>
+
+namespace {
+
+const QString testUser = QStringLiteral("tether-pkgtest");
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray output; // stdout and stderr
+};
+
+Run run(const QString &program, const QStringList &args, int timeoutMs = 300000)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DEBIAN_FRONTEND"), QStringLiteral("noninteractive"));
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    if (!p.waitForStarted(30000))
+        return {-1, program.toUtf8() + " did not start: " + p.errorString().toUtf8()};
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(10000);
+        return {-1, p.readAll() + "\n(timed out)"};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAll()};
+}
+
+QString tool(const QString &name, const QString &package)
+{
+    const QString path = QStandardPaths::findExecutable(name);
+    if (path.isEmpty())
+        qWarning("%s is not installed: scripts/setup installs it (Debian package %s).", qPrintable(name),
+                 qPrintable(package));
+    return path;
+}
+
+} // namespace
+
+class TestDebPackage : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void metainfoAndIconsValidate();
+    void desktopFileValidates();
+    void lintianPasses();
+    void installs();
+    void unitVerifies();
+    void demoRunsAsOrdinaryUser();
+    void upgradeKeepsTheMirror();
+    void removeKeepsOnlyTheUsersData();
+    void purgeRemovesSystemState();
+    void cleanupTestCase();
+
+private:
+    bool requireRoot();
+    // Runs tether as the test user until every table polls; returns /metrics
+    // at that moment and the stderr so far, then stops it with SIGTERM.
+    bool runDemoUntilPolling(const QStringList &extraArgs, QByteArray *metrics, QByteArray *log);
+    QByteArray httpGet(const QString &url, int *status);
+
+    QString m_debN;
+    QString m_debNext;
+    QString m_versionN;
+    QString m_versionNext;
+    QString m_home;
+    QStringList m_packageFiles;
+    int m_tablesAfterFirstRun = 0;
+    bool m_installedByUs = false;
+    QNetworkAccessManager m_http;
+};
+
+void TestDebPackage::initTestCase()
+{
+    const QDir dir(qEnvironmentVariable("TETHER_PACKAGE_DIR"));
+    m_versionN = qEnvironmentVariable("TETHER_PACKAGE_VERSION");
+    m_versionNext = qEnvironmentVariable("TETHER_PACKAGE_NEXT_VERSION");
+    const QString arch = QString::fromUtf8(run(QStringLiteral("dpkg"), {QStringLiteral("--print-architecture")}).output.trimmed());
+    m_debN = dir.filePath(QStringLiteral("tether_%1_%2.deb").arg(m_versionN, arch));
+    m_debNext = dir.filePath(QStringLiteral("tether_%1_%2.deb").arg(m_versionNext, arch));
+    QVERIFY2(QFileInfo::exists(m_debN), qPrintable(QStringLiteral("%1 is missing: the package.build fixture "
+                                                                   "(scripts/package) did not write it.").arg(m_debN)));
+    QVERIFY2(QFileInfo::exists(m_debNext), qPrintable(m_debNext + QStringLiteral(" is missing.")));
+    m_home = QStringLiteral("/home/") + testUser;
+}
+
+bool TestDebPackage::requireRoot()
+{
+    return ::geteuid() == 0;
+}
+
+void TestDebPackage::metainfoAndIconsValidate()
+{
+    // Validated as they are in the package, not as they are in the tree.
+    QTemporaryDir extracted;
+    QVERIFY(extracted.isValid());
+    Run x = run(QStringLiteral("dpkg-deb"), {QStringLiteral("-x"), m_debN, extracted.path()});
+    QVERIFY2(x.exitCode == 0, x.output.constData());
+    const QString appstream = tool(QStringLiteral("appstreamcli"), QStringLiteral("appstream"));
+    QVERIFY2(!appstream.isEmpty(), "appstreamcli is missing: install appstream (scripts/setup lists it).");
+    Run a = run(appstream, {QStringLiteral("validate"), QStringLiteral("--no-net"),
+                            extracted.filePath(QStringLiteral("usr/share/metainfo/io.tether.Tether.metainfo.xml"))});
+    QVERIFY2(a.exitCode == 0, a.output.constData());
+
+    // Icons in the sizes the desktop file's Icon= is looked up in, and the rest
+    // of what the package promises.
+    for (const char *file : {"usr/share/icons/hicolor/scalable/apps/tether.svg", "usr/share/icons/hicolor/48x48/apps/tether.png",
+                             "usr/share/icons/hicolor/128x128/apps/tether.png", "usr/share/icons/hicolor/256x256/apps/tether.png",
+                             "usr/share/man/man1/tether.1.gz", "usr/libexec/tether/tether-sim",
+                             "lib/systemd/system/tether.service", "etc/tether/tether.conf",
+                             "usr/share/doc/tether/copyright", "usr/share/doc/tether/changelog.gz"})
+        QVERIFY2(QFileInfo::exists(extracted.filePath(QString::fromLatin1(file))), file);
+}
+
+void TestDebPackage::desktopFileValidates()
+{
+    QTemporaryDir extracted;
+    QVERIFY(extracted.isValid());
+    Run x = run(QStringLiteral("dpkg-deb"), {QStringLiteral("-x"), m_debN, extracted.path()});
+    QVERIFY2(x.exitCode == 0, x.output.constData());
+    const QString desktopValidate = tool(QStringLiteral("desktop-file-validate"), QStringLiteral("desktop-file-utils"));
+    QVERIFY2(!desktopValidate.isEmpty(), "desktop-file-validate is missing: install desktop-file-utils (scripts/setup lists it).");
+    Run d = run(desktopValidate, {extracted.filePath(QStringLiteral("usr/share/applications/io.tether.Tether.desktop"))});
+    QVERIFY2(d.exitCode == 0 && d.output.trimmed().isEmpty(), d.output.constData());
+}
+
+void TestDebPackage::lintianPasses()
+{
+    const QString lintian = tool(QStringLiteral("lintian"), QStringLiteral("lintian"));
+    QVERIFY2(!lintian.isEmpty(), "lintian is missing: install lintian (scripts/setup lists it).");
+    // Errors and warnings fail; overrides shipped in the package must say why.
+    Run l = run(lintian, {QStringLiteral("--fail-on"), QStringLiteral("error,warning"), QStringLiteral("--allow-root"),
+                          QStringLiteral("--tag-display-limit"), QStringLiteral("0"), m_debN},
+                600000);
+    QVERIFY2(l.exitCode == 0, l.output.constData());
+}
+
+void TestDebPackage::installs()
+{
+    if (!requireRoot())
+        QSKIP("Installing the package needs root (CI runs as root); skipped as an ordinary user.");
+    const Run installed = run(QStringLiteral("dpkg-query"), {QStringLiteral("-W"), QStringLiteral("-f=${Status}"), QStringLiteral("tether")});
+    if (installed.output.contains("install ok installed"))
+        QFAIL("A tether package is already installed on this machine; this test installs and purges its own. "
+              "Remove it first: apt-get purge tether.");
+    Run apt = run(QStringLiteral("apt-get"), {QStringLiteral("install"), QStringLiteral("-y"), QStringLiteral("--no-install-recommends"), m_debN});
+    m_installedByUs = true;
+    QVERIFY2(apt.exitCode == 0, apt.output.right(4000).constData());
+
+    Run version = run(QStringLiteral("/usr/bin/tether"), {QStringLiteral("--version")});
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY2(version.output.startsWith("tether "), version.output.constData());
+    QVERIFY(run(QStringLiteral("getent"), {QStringLiteral("passwd"), QStringLiteral("tether")}).exitCode == 0);
+    QVERIFY(QFileInfo(QStringLiteral("/var/lib/tether")).isDir());
+    m_packageFiles = QString::fromUtf8(run(QStringLiteral("dpkg"), {QStringLiteral("-L"), QStringLiteral("tether")}).output)
+                         .split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY(m_packageFiles.contains(QStringLiteral("/usr/bin/tether")));
+}
+
+void TestDebPackage::unitVerifies()
+{
+    if (!requireRoot() || !m_installedByUs)
+        QSKIP("Needs the installed package (root only).");
+    const QString analyze = tool(QStringLiteral("systemd-analyze"), QStringLiteral("systemd"));
+    QVERIFY2(!analyze.isEmpty(), "systemd-analyze is missing: install systemd.");
+    // The unit is checked offline; man:tether(1) must resolve too.
+    Run v = run(analyze, {QStringLiteral("verify"), QStringLiteral("/lib/systemd/system/tether.service")});
+    QVERIFY2(v.exitCode == 0 && !v.output.contains("tether.service"), v.output.constData());
+}
+
+QByteArray TestDebPackage::httpGet(const QString &url, int *status)
+{
+    QNetworkReply *reply = m_http.get(QNetworkRequest(QUrl(url)));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(20000);
+    *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    reply->deleteLater();
+    return body;
+}
+
+static double metric(const QByteArray &metrics, const QByteArray &sample)
+{
+    for (const QByteArray &line : metrics.split('\n'))
+        if (line.startsWith(sample + ' '))
+            return line.mid(sample.size() + 1).toDouble();
+    return -1;
+}
+
+// Tables and whether each polls, from /metrics.
+static QHash<QString, bool> polling(const QByteArray &metrics)
+{
+    QHash<QString, bool> tables;
+    static const QRegularExpression phase(QStringLiteral("^tether_table_phase\\{object=\"([^\"]+)\",phase=\"(\\w+)\"\\} 1$"));
+    for (const QByteArray &line : metrics.split('\n')) {
+        const QRegularExpressionMatch m = phase.match(QString::fromUtf8(line));
+        if (m.hasMatch())
+            tables.insert(m.captured(1), m.captured(2) == u"polling");
+    }
+    return tables;
+}
+
+bool TestDebPackage::runDemoUntilPolling(const QStringList &extraArgs, QByteArray *metrics, QByteArray *log)
+{
+    QProcess tether;
+    tether.setProcessChannelMode(QProcess::SeparateChannels);
+    // setpriv execs tether as the user (no PAM session, no intermediate
+    // process): SIGTERM reaches tether itself. --reset-env gives it the
+    // user's HOME, so its data goes where a person's would.
+    tether.start(QStringLiteral("setpriv"),
+                 QStringList{QStringLiteral("--reuid=") + testUser, QStringLiteral("--regid=") + testUser,
+                             QStringLiteral("--init-groups"), QStringLiteral("--reset-env"), QStringLiteral("/usr/bin/tether"),
+                             QStringLiteral("--headless"), QStringLiteral("--demo"), QStringLiteral("--demo-scale"),
+                             QStringLiteral("0.01"), QStringLiteral("--proxy-port"), QStringLiteral("0"),
+                             QStringLiteral("--health-listen"), QStringLiteral("127.0.0.1:0")} +
+                     extraArgs);
+    if (!tether.waitForStarted(30000)) {
+        *log = "setpriv did not start: " + tether.errorString().toUtf8();
+        return false;
+    }
+    const QRegularExpression healthLine(QStringLiteral("health check on (http://127\\.0\\.0\\.1:\\d+)/healthz"));
+    QString base;
+    bool ok = false;
+    auto allPolling = [&] {
+        *log += tether.readAllStandardError();
+        if (base.isEmpty())
+            base = healthLine.match(QString::fromUtf8(*log)).captured(1);
+        if (base.isEmpty() || tether.state() != QProcess::Running)
+            return false;
+        int status = 0;
+        *metrics = httpGet(base + QStringLiteral("/metrics"), &status);
+        const QHash<QString, bool> tables = polling(*metrics);
+        if (status != 200 || tables.isEmpty())
+            return false;
+        for (bool p : tables)
+            if (!p)
+                return false;
+        int health = 0;
+        httpGet(base + QStringLiteral("/healthz"), &health);
+        return health == 200 && metric(*metrics, "tether_api_calls_total{category=\"poll\"}") > 0;
+    };
+    // The demo org is generated, the cluster created, every table backfilled.
+    ok = QTest::qWaitFor(allPolling, 300000);
+    ::kill(pid_t(tether.processId()), SIGTERM);
+    const bool finished = tether.waitForFinished(90000);
+    *log += tether.readAllStandardError();
+    return ok && finished && tether.exitStatus() == QProcess::NormalExit && tether.exitCode() == 0 &&
+           log->contains("stopped cleanly");
+}
+
+void TestDebPackage::demoRunsAsOrdinaryUser()
+{
+    if (!requireRoot() || !m_installedByUs)
+        QSKIP("Needs the installed package (root only).");
+    run(QStringLiteral("userdel"), {QStringLiteral("-f"), QStringLiteral("-r"), testUser}); // left over from an earlier run
+    Run add = run(QStringLiteral("useradd"), {QStringLiteral("-m"), QStringLiteral("-d"), m_home, QStringLiteral("-s"),
+                                              QStringLiteral("/bin/sh"), testUser});
+    QVERIFY2(add.exitCode == 0, add.output.constData());
+
+    QByteArray metrics, log;
+    // --rate: the demo at full speed; saved in the user's settings, which the
+    // upgraded version must still find.
+    const bool ran = runDemoUntilPolling({QStringLiteral("--rate"), QStringLiteral("20")}, &metrics, &log);
+    QVERIFY2(ran, log.right(4000).constData());
+    QVERIFY2(metric(metrics, "tether_api_calls_total{category=\"backfill\"}") > 0, metrics.constData());
+    QVERIFY(metric(metrics, "tether_table_rows{object=\"Account\",table=\"salesforce.account\"}") > 0);
+    m_tablesAfterFirstRun = polling(metrics).size();
+    QVERIFY(m_tablesAfterFirstRun >= 3);
+    QVERIFY(QFileInfo(m_home + QStringLiteral("/.local/share/Tether/tether")).isDir());
+}
+
+void TestDebPackage::upgradeKeepsTheMirror()
+{
+    if (!requireRoot() || !m_installedByUs || !m_tablesAfterFirstRun)
+        QSKIP("Needs the installed package and a first run (root only).");
+    Run apt = run(QStringLiteral("apt-get"), {QStringLiteral("install"), QStringLiteral("-y"), QStringLiteral("--no-install-recommends"), m_debNext});
+    QVERIFY2(apt.exitCode == 0, apt.output.right(4000).constData());
+    QCOMPARE(QString::fromUtf8(run(QStringLiteral("dpkg-query"), {QStringLiteral("-W"), QStringLiteral("-f=${Version}"),
+                                                                  QStringLiteral("tether")})
+                                   .output),
+             m_versionNext);
+
+    QByteArray metrics, log;
+    const bool ran = runDemoUntilPolling({}, &metrics, &log);
+    QVERIFY2(ran, log.right(4000).constData());
+    // The same tables, polling, and not one backfill call: the mirror was kept.
+    QCOMPARE(polling(metrics).size(), m_tablesAfterFirstRun);
+    QVERIFY(metric(metrics, "tether_table_rows{object=\"Account\",table=\"salesforce.account\"}") > 0);
+    QCOMPARE(metric(metrics, "tether_api_calls_total{category=\"backfill\"}"), 0.0);
+    QVERIFY2(!log.contains("backfilling"), log.right(4000).constData());
+    // The saved rate is the user's setting from the first run.
+    QCOMPARE(metric(metrics, "tether_rate_limit_requests_per_second"), 20.0);
+}
+
+void TestDebPackage::removeKeepsOnlyTheUsersData()
+{
+    if (!requireRoot() || !m_installedByUs)
+        QSKIP("Needs the installed package (root only).");
+    const QStringList files = QString::fromUtf8(run(QStringLiteral("dpkg"), {QStringLiteral("-L"), QStringLiteral("tether")}).output)
+                                  .split(u'\n', Qt::SkipEmptyParts);
+    Run apt = run(QStringLiteral("apt-get"), {QStringLiteral("remove"), QStringLiteral("-y"), QStringLiteral("tether")});
+    QVERIFY2(apt.exitCode == 0, apt.output.right(4000).constData());
+    for (const QString &file : files) {
+        const QFileInfo info(file);
+        // Directories are shared with other packages; the conffile stays until purge.
+        if (info.isDir() || file == u"/etc/tether/tether.conf")
+            continue;
+        QVERIFY2(!info.exists(), qPrintable(file + QStringLiteral(" is still there after removal")));
+    }
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/usr/bin/tether")));
+    QVERIFY(QFileInfo::exists(QStringLiteral("/etc/tether/tether.conf")));
+    // The user's mirror and settings are theirs.
+    QVERIFY(QFileInfo::exists(m_home + QStringLiteral("/.local/share/Tether/tether")));
+}
+
+void TestDebPackage::purgeRemovesSystemState()
+{
+    if (!requireRoot() || !m_installedByUs)
+        QSKIP("Needs the installed package (root only).");
+    Run apt = run(QStringLiteral("apt-get"), {QStringLiteral("purge"), QStringLiteral("-y"), QStringLiteral("tether")});
+    QVERIFY2(apt.exitCode == 0, apt.output.right(4000).constData());
+    m_installedByUs = false;
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/etc/tether")));
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/var/lib/tether")));
+    QVERIFY2(run(QStringLiteral("getent"), {QStringLiteral("passwd"), QStringLiteral("tether")}).exitCode != 0,
+             "the tether system user is still there after purge");
+    QVERIFY(run(QStringLiteral("dpkg-query"), {QStringLiteral("-W"), QStringLiteral("-f=${Status}"), QStringLiteral("tether")})
+                .output.contains("not-installed") ||
+            run(QStringLiteral("dpkg-query"), {QStringLiteral("-W"), QStringLiteral("tether")}).exitCode != 0);
+    QVERIFY(QFileInfo::exists(m_home + QStringLiteral("/.local/share/Tether/tether")));
+}
+
+void TestDebPackage::cleanupTestCase()
+{
+    if (!requireRoot())
+        return;
+    if (m_installedByUs)
+        run(QStringLiteral("apt-get"), {QStringLiteral("purge"), QStringLiteral("-y"), QStringLiteral("tether")});
+    run(QStringLiteral("userdel"), {QStringLiteral("-f"), QStringLiteral("-r"), testUser});
+}
+
+QTEST_GUILESS_MAIN(TestDebPackage)
+#include "tst_debpackage.moc"
