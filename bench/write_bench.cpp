@@ -115,9 +115,10 @@ int main(int argc, char **argv)
         out << "the proxy did not start" << Qt::endl;
         return 1;
     }
-    const QByteArray through = QStringLiteral("host=127.0.0.1 port=%1 user=%2 dbname=postgres")
+    // The proxy relays authentication: the cluster's password (SCRAM on loopback TCP).
+    const QByteArray through = QStringLiteral("host=127.0.0.1 port=%1 user=%2 dbname=postgres passfile=%3")
                                    .arg(listening.first().at(1).value<quint16>())
-                                   .arg(cluster.user())
+                                   .arg(cluster.user(), cluster.passwordFile())
                                    .toUtf8();
     out << "write_bench: " << updates << " autocommit single-row UPDATEs and one 200-row INSERT transaction through "
         << "the proxy; tether-sim without added latency; " << QThread::idealThreadCount() << " cores" << Qt::endl;
