@@ -32,10 +32,6 @@ public:
     void setSalesforce(salesforce::OrgSession *session, salesforce::RateLimiter *limiter, salesforce::ApiBudget *budget);
 
     bool isRunning() const { return m_thread.isRunning(); }
-    // The org writes go to (before start(); thread-safe objects that must
-    // outlive the service). Without it every write to a synced table is
-    // refused with a sentence.
-    void setSalesforce(salesforce::OrgSession *session, salesforce::RateLimiter *limiter, salesforce::ApiBudget *budget);
     const ProxyConfig &config() const { return m_config; }
     // Thread-safe; for the dashboard.
     ProxyCounts counts() const { return ProxyCounts{m_counts.open.load(), m_counts.total.load()}; }
@@ -60,9 +56,6 @@ private:
     salesforce::RateLimiter *m_limiter = nullptr;
     salesforce::ApiBudget *m_budget = nullptr;
     LiveCounts m_counts;
-    salesforce::OrgSession *m_session = nullptr;
-    salesforce::RateLimiter *m_limiter = nullptr;
-    salesforce::ApiBudget *m_budget = nullptr;
     QThread m_thread;
     QObject *m_context = nullptr; // lives in m_thread; parent of the server
 };

@@ -52,39 +52,6 @@ QByteArray errorResponse(const ErrorFields &fields)
     return finish(std::move(out), true);
 }
 
-QByteArray readyForQuery(char transactionStatus)
-{
-    QByteArray out("Z\0\0\0\0", 5);
-    out.append(transactionStatus);
-    return finish(std::move(out), true);
-}
-
-QByteArray dataRow(const QList<QByteArray> &values)
-{
-    QByteArray out("D\0\0\0\0", 5);
-    char count[2];
-    qToBigEndian(qint16(values.size()), count);
-    out.append(count, 2);
-    for (const QByteArray &value : values) {
-        appendInt32(out, value.isNull() ? -1 : qint32(value.size()));
-        out.append(value);
-    }
-    return finish(std::move(out), true);
-}
-
-QList<QByteArray> parseDataRow(QByteArrayView body)
-{
-    QList<QByteArray> values;
-    BodyReader reader(body);
-    const qint16 count = reader.int16();
-    for (qint16 i = 0; i < count && reader.ok(); ++i) {
-        const qint32 length = reader.int32();
-        // An empty value is '' (not NULL): keep it a non-null QByteArray.
-        values << (length < 0 ? QByteArray() : length == 0 ? QByteArray("", 0) : reader.bytes(length).toByteArray());
-    }
-    return values;
-}
-
 QByteArray backendKeyData(qint32 processId, QByteArrayView secret)
 {
     QByteArray out("K\0\0\0\0", 5);

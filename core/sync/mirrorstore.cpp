@@ -153,7 +153,7 @@ PgError MirrorStore::ensureStateSchema()
     if (PgResult r = m_db.exec(QString::fromUtf8(stateSchemaSql)); !r.ok())
         return r.error();
     // Writes through the proxy are recorded here (core/proxy/capturetriggers.cpp).
-    if (PgResult r = m_db.exec(proxy::captureSchemaSql()); !r.ok())
+    if (PgResult r = m_db.exec(proxy::CaptureTriggers::schemaSql()); !r.ok())
         return r.error();
     // For the rest of this session: UTC, and writes that come from Salesforce,
     // which the capture triggers must not send back to it.
