@@ -17,7 +17,7 @@ using salesforce::ApiCategory;
 using salesforce::ApiReply;
 using salesforce::ApiRequest;
 using salesforce::SalesforceError;
-using sync::RawJson;
+using salesforce::RawJson;
 
 struct SalesforceWriter::Run
 {

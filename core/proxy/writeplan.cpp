@@ -1,7 +1,7 @@
 #include "proxy/writeplan.h"
 
 #include "proxy/capturetriggers.h"
-#include "sync/rawjson.h"
+#include "salesforce/rawjson.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -9,7 +9,7 @@
 
 namespace tether::proxy {
 
-using sync::RawJson;
+using salesforce::RawJson;
 
 namespace {
 
