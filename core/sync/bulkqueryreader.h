@@ -1,7 +1,9 @@
 // BulkQueryReader: reads one Bulk API 2.0 query job from its creation to its
-// last results page — create, status checks at a growing interval, then the
-// results pages, the next one requested while the current one is written.
-// Used by backfills (records) and by the purge reconciler (Ids).
+// last results page — create, then the first results page asked for at a
+// growing interval until the job is complete (JOB_NOT_COMPLETE until then:
+// no separate status checks), then the results pages, either streamed to a
+// sink as they download (backfills) or whole, the next one requested while
+// the current one is written (the purge reconciler's Ids).
 //
 // The reader never moves on by itself: its owner applies each page and then
 // says pageApplied() (the page and its locator committed) or pageRejected()
