@@ -317,4 +317,12 @@ store::PgError CaptureTriggers::install(store::PgConnection &db, const schema::T
     return db.exec(tableSql(table, notCreateable, notUpdateable)).error();
 }
 
+QString CaptureTriggers::mirrorWriteLockSql(const QString &qualifiedTable, bool shared)
+{
+    QString literal = qualifiedTable;
+    literal.replace(u'\'', QLatin1String("''"));
+    return QStringLiteral("SELECT %1(74657469, hashtext('%2'))")
+        .arg(shared ? QLatin1String("pg_advisory_xact_lock_shared") : QLatin1String("pg_advisory_xact_lock"), literal);
+}
+
 } // namespace tether::proxy

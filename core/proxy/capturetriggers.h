@@ -48,6 +48,13 @@ public:
     static void readOnlyColumns(const schema::TableSchema &table, const schema::ObjectDescribe &describe,
                                 QStringList *notCreateable, QStringList *notUpdateable);
 
+    // The lock that keeps the sync engine from writing rows of a table while
+    // the proxy puts Salesforce's answer into it: the engine holds it shared
+    // for each page it applies, the proxy exclusively from its write-back to
+    // its COMMIT. Without it a poll that brings in a just-created record
+    // between the proxy's clean-up and its rename collides on the id.
+    static QString mirrorWriteLockSql(const QString &qualifiedTable, bool shared);
+
     // Prefix of provisional ids: no Salesforce Id starts with '_'.
     static constexpr const char *ProvisionalPrefix = "_new_";
     static bool isProvisionalId(QStringView id) { return id.startsWith(QLatin1String(ProvisionalPrefix)); }

@@ -1,6 +1,7 @@
 #include "proxy/commitrun.h"
 
 #include "logging.h"
+#include "proxy/capturetriggers.h"
 #include "proxy/proxydatabase.h"
 #include "proxy/salesforcewriter.h"
 #include "proxy/wire.h"
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 
 namespace tether::proxy {
 
@@ -430,6 +432,12 @@ void CommitRun::writeBack(const WriteOutcome &outcome)
         QList<QPair<qint16, qint16>> columns;
     };
     QList<Returning> returning;
+    // In oid order, so two write-backs never wait on each other in a circle.
+    std::sort(order.begin(), order.end());
+    for (quint32 oid : std::as_const(order)) {
+        const SyncedTable &table = *byTable.value(oid).first()->table;
+        statements << OwnStatement{CaptureTriggers::mirrorWriteLockSql(table.table().qualifiedName(), false).toUtf8(), {}, {}};
+    }
     for (quint32 oid : std::as_const(order)) {
         const SyncedTable &table = *byTable.value(oid).first()->table;
         QStringList newIds;

@@ -224,7 +224,7 @@ void SalesforceWriter::onGraphAnswer(std::shared_ptr<Run> run, int status, const
 {
     using Kind = SalesforceError::Kind;
     if (error) {
-        if (error.kind == Kind::Network || error.kind == Kind::Timeout) {
+        if (error.kind == Kind::Network || error.kind == Kind::Timeout || error.kind == Kind::OutcomeUnknown) {
             qCWarning(lcProxy).noquote() << "the answer to a composite graph was lost (" << error.toString()
                                          << "); reading back whether Salesforce applied it";
             resolveUnknown(run);

@@ -452,6 +452,11 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
     store::Transaction tx(m_db);
     if ((result.error = tx.beginError()))
         return result;
+    // Waits while the proxy writes Salesforce's answer into this table.
+    if (PgResult locked = m_db.exec(proxy::CaptureTriggers::mirrorWriteLockSql(table.qualifiedName(), true)); !locked.ok()) {
+        result.error = locked.error();
+        return result;
+    }
 
     if (!page.csv.isEmpty()) {
         QStringList quoted;
