@@ -547,6 +547,11 @@ ApplyResult MirrorStore::finishStreamedPage(const schema::TableSchema &table, co
     const PgResult copied = m_db.endCopyIn();
     if (!copied.ok())
         return fail(copied.error());
+    // Waits while the proxy writes Salesforce's answer into this table. Taken
+    // only now: the download went to the staging table, and a proxy COMMIT
+    // must not wait for a whole page to download.
+    if (PgResult locked = m_db.exec(proxy::CaptureTriggers::mirrorWriteLockSql(table.qualifiedName(), true)); !locked.ok())
+        return fail(locked.error());
     const PgResult applied = upsertStaged(table, columns, stagingNameFor(table), columnsOnly, &result);
     if (!applied.ok())
         return fail(applied.error());
