@@ -6,11 +6,15 @@
 //      `psql \copy` of the same rows into the same table shape;
 //   3. freshness with 10 tables at the default rate: p50/p95 seconds from a
 //      change in the simulator to the row in PostgreSQL;
-//   4. peak memory (VmHWM) of `tether --headless` during benchmark 1.
+//   4. peak memory (VmHWM) of `tether --headless` during benchmark 1, and
+//      (when asked) during a backfill of a larger org, to show it stays flat;
+//   5. freshness of one busy table among 10 quiet ones at the default rate.
 //
 // Everything is real: tether-sim, a throwaway PostgreSQL cluster, and the
 // tether executable. Run with `bash scripts/bench` (or build/bench/sync_bench
-// [accounts, default 1000000] [freshness samples, default 30; 0 skips 3]).
+// [accounts, default 1000000] [freshness samples, default 30; 0 skips 3 and 5]
+// [a larger org for the memory figure, e.g. 3000000; default none]).
+// The API calls of benchmark 1 are listed by kind from tether's request log.
 #include "simcontrol.h"
 #include "simprocess.h"
 #include "store/localcluster.h"
@@ -22,7 +26,9 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -63,8 +69,14 @@ struct HeadlessRun
 };
 
 void startHeadless(HeadlessRun &run, const QUrl &sim, const QString &database, const QStringList &objects,
-                   double rate)
+                   double rate, bool logRequests = false)
 {
+    if (logRequests) {
+        // Each request tether sends, to say where the API calls go.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("tether.salesforce.debug=true"));
+        run.process.setProcessEnvironment(env);
+    }
     QStringList args{QStringLiteral("--headless"), QStringLiteral("--login-url"), sim.toString(),
                      QStringLiteral("--client-id"), QString::fromLatin1(test::SimProcess::DefaultClientId),
                      QStringLiteral("--client-secret"), QString::fromLatin1(test::SimProcess::DefaultClientSecret),
@@ -84,6 +96,40 @@ QString createDatabase(store::PgConnection &admin, const QString &base, const QS
     admin.exec(QStringLiteral("CREATE DATABASE %1").arg(name));
     QString info = base;
     return info.replace(QStringLiteral("dbname=postgres"), QStringLiteral("dbname=") + name);
+}
+
+// "GET .../jobs/query/750.../results?... [backfill, attempt 1]" lines -> calls by kind.
+QString callsByKind(const QByteArray &log)
+{
+    QMap<QString, int> kinds;
+    for (const QByteArray &line : log.split('\n')) {
+        const qsizetype at = line.indexOf("/services/data/");
+        if (at < 0 || !line.contains("attempt") || line.contains(" -> "))
+            continue;
+        // "... GET http://host:port" before the path: the method is the word before the URL.
+        const QList<QByteArray> words = line.left(at).trimmed().split(' ');
+        const QByteArray method = words.size() >= 2 ? words[words.size() - 2] : QByteArray();
+        QByteArray path = line.mid(at).split(' ').first();
+        path = path.split('?').first();
+        if (path == "/services/data/" || path == "/services/data")
+            continue; // the versions list is not an API call
+        QString kind;
+        if (path.endsWith("/composite"))
+            kind = QStringLiteral("composite (describe, COUNT, polls)");
+        else if (path.endsWith("/results"))
+            kind = QStringLiteral("Bulk results pages");
+        else if (path.endsWith("/jobs/query") && method == "POST")
+            kind = QStringLiteral("Bulk job create");
+        else if (path.contains("/jobs/query/"))
+            kind = QStringLiteral("Bulk job status");
+        else
+            kind = QString::fromLatin1(method + ' ' + path.mid(path.indexOf('/', 16)));
+        ++kinds[kind];
+    }
+    QStringList parts;
+    for (auto it = kinds.cbegin(); it != kinds.cend(); ++it)
+        parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+    return parts.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -122,7 +168,7 @@ int main(int argc, char **argv)
     HeadlessRun run1;
     QElapsedTimer wall;
     wall.start();
-    startHeadless(run1, sim.baseUrl(), db1, {QStringLiteral("Account")}, 1.0 / 3.0);
+    startHeadless(run1, sim.baseUrl(), db1, {QStringLiteral("Account")}, 1.0 / 3.0, true);
     qint64 peakKb = 0;
     const bool done1 = waitFor([&] {
         peakKb = std::max(peakKb, peakRssKb(run1.process.processId()));
@@ -140,6 +186,7 @@ int main(int argc, char **argv)
         out << "backfill did not finish; tether said:\n" << run1.log.right(2000) << Qt::endl;
     out << "1. backfill of " << rows1 << " Accounts at 1 request/3 s: " << calls1 << " API calls, "
         << QString::number(backfillSeconds, 'f', 1) << " s wall time (Sequin: 5,000 requests, ~4 h)" << Qt::endl;
+    out << "   the calls: " << callsByKind(run1.log) << Qt::endl;
     out << "4. peak memory of tether --headless during it: " << peakKb / 1024 << " MB (VmHWM)" << Qt::endl;
 
     // ---- 2: ingest with the rate limit off vs psql \copy ----------------------
@@ -172,6 +219,38 @@ int main(int argc, char **argv)
         << " s; ratio " << QString::number(psqlSeconds / qMax(0.001, tetherSeconds), 'f', 2) << Qt::endl;
     sim.process().kill();
     sim.process().waitForFinished();
+
+    // ---- 4b: peak memory during the backfill of a larger org (rate limit off) --
+    const qint64 larger = argc > 3 ? QByteArray(argv[3]).toLongLong() : 0;
+    if (larger > 0) {
+        test::SimProcess big({QStringLiteral("--seed"), QStringLiteral("2"), QStringLiteral("--generate"),
+                              QStringLiteral("Account=%1").arg(larger)});
+        if (!big.start(&why, 1800000)) {
+            out << "cannot start tether-sim with " << larger << " Accounts: " << why << Qt::endl;
+        } else {
+            const QString dbBig = createDatabase(admin, cluster.connectionString(), QStringLiteral("bench_larger"));
+            HeadlessRun runBig;
+            wall.restart();
+            startHeadless(runBig, big.baseUrl(), dbBig, {QStringLiteral("Account")}, 1000);
+            qint64 bigPeakKb = 0;
+            const bool doneBig = waitFor([&] {
+                bigPeakKb = std::max(bigPeakKb, peakRssKb(runBig.process.processId()));
+                return runBig.sawLine("Account backfill complete") || runBig.process.state() == QProcess::NotRunning;
+            }, 60 * 60 * 1000);
+            bigPeakKb = std::max(bigPeakKb, peakRssKb(runBig.process.processId()));
+            const double bigSeconds = wall.elapsed() / 1000.0;
+            runBig.process.terminate();
+            runBig.process.waitForFinished(30000);
+            store::PgConnection bigCheck;
+            bigCheck.open(dbBig);
+            const qint64 bigRows = bigCheck.exec(QStringLiteral("SELECT count(*) FROM salesforce.account")).toInt64(0, 0);
+            out << "4b. peak memory of tether --headless during a backfill of " << bigRows << " Accounts (rate limit off, "
+                << QString::number(bigSeconds, 'f', 1) << " s" << (doneBig ? "" : ", DID NOT FINISH") << "): " << bigPeakKb / 1024
+                << " MB (VmHWM)" << Qt::endl;
+            big.process().kill();
+            big.process().waitForFinished();
+        }
+    }
 
     // ---- 3: freshness with 10 tables at the default rate ----------------------
     const int samples = argc > 2 ? QByteArray(argv[2]).toInt() : 30;
@@ -228,12 +307,38 @@ int main(int argc, char **argv)
         if (seen)
             lags << lag.elapsed() / 1000.0;
     }
+    std::sort(lags.begin(), lags.end());
+    auto pct = [](const QList<double> &sorted, double p) {
+        return sorted.isEmpty() ? -1.0 : sorted[qMin(sorted.size() - 1, qsizetype(p * sorted.size()))];
+    };
+    out << "3. freshness, 10 tables at 1 request/3 s, " << lags.size() << " changes: p50 " << QString::number(pct(lags, 0.5), 'f', 1)
+        << " s, p95 " << QString::number(pct(lags, 0.95), 'f', 1) << " s (Sequin's round-robin: 30 s per cycle of 10 tables)" << Qt::endl;
+
+    // ---- 5: one busy table among 10 quiet ones ------------------------------
+    // Account changes every second or so; the nine others stay quiet. The lag
+    // is measured on Account's changes.
+    QList<double> busyLags;
+    const QString busyTable = QStringLiteral("salesforce.account");
+    for (int i = 0; i < samples; ++i) {
+        const QString id = db3conn.exec(QStringLiteral("SELECT id FROM %1 ORDER BY random() LIMIT 1").arg(busyTable)).value(0, 0);
+        const QString mark = QStringLiteral("busy-%1").arg(i);
+        QTest::qWait(int(QRandomGenerator::global()->bounded(1500)));
+        QElapsedTimer lag;
+        lag.start();
+        if (!control3.update(QStringLiteral("Account"), id, {{QStringLiteral("Name"), mark}}))
+            continue;
+        const bool seen = waitFor([&] {
+            return db3conn.exec(QStringLiteral("SELECT 1 FROM %1 WHERE id = $1 AND name = $2").arg(busyTable), {id, mark}).rowCount() == 1;
+        }, 120000);
+        if (seen)
+            busyLags << lag.elapsed() / 1000.0;
+    }
     run3.process.terminate();
     run3.process.waitForFinished(30000);
-    std::sort(lags.begin(), lags.end());
-    auto pct = [&](double p) { return lags.isEmpty() ? -1.0 : lags[qMin(lags.size() - 1, qsizetype(p * lags.size()))]; };
-    out << "3. freshness, 10 tables at 1 request/3 s, " << lags.size() << " changes: p50 " << QString::number(pct(0.5), 'f', 1)
-        << " s, p95 " << QString::number(pct(0.95), 'f', 1) << " s (Sequin's round-robin: 30 s per cycle of 10 tables)" << Qt::endl;
+    std::sort(busyLags.begin(), busyLags.end());
+    out << "5. freshness, 1 busy table among 10 quiet ones at 1 request/3 s, " << busyLags.size() << " changes: p50 "
+        << QString::number(pct(busyLags, 0.5), 'f', 1) << " s, p95 " << QString::number(pct(busyLags, 0.95), 'f', 1) << " s"
+        << Qt::endl;
 
     cluster.stop(&why);
     return 0;

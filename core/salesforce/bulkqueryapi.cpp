@@ -49,6 +49,13 @@ RequestId BulkQueryApi::job(const QString &jobId, ApiCategory category, RestClie
 RequestId BulkQueryApi::results(const QString &jobId, const QString &locator, qint64 maxRecords, ApiCategory category,
                                 RestClient::Callback<BulkResultsPage> done)
 {
+    return results(jobId, locator, maxRecords, category, nullptr, std::move(done));
+}
+
+RequestId BulkQueryApi::results(const QString &jobId, const QString &locator, qint64 maxRecords, ApiCategory category,
+                                std::function<bool(const char *data, qsizetype size)> sink,
+                                RestClient::Callback<BulkResultsPage> done)
+{
     ApiRequest rq;
     rq.path = QStringLiteral("jobs/query/%1/results").arg(jobId);
     if (maxRecords > 0)
@@ -56,6 +63,10 @@ RequestId BulkQueryApi::results(const QString &jobId, const QString &locator, qi
     if (!locator.isEmpty())
         rq.query.append(QPair<QString, QString>(QStringLiteral("locator"), locator));
     rq.headers.append(QPair<QByteArray, QByteArray>("Accept", "text/csv"));
+    rq.bodySink = std::move(sink);
+    // A large page streamed at the pace of COPY takes longer than a JSON answer.
+    if (rq.bodySink)
+        rq.timeoutMs = 30 * 60 * 1000;
     return m_client->send(rq, category, [done = std::move(done)](const ApiReply &r) {
         BulkResultsPage page;
         page.error = r.error;

@@ -40,6 +40,10 @@ public:
     // locator empty = first page; maxRecords 0 = Salesforce's default.
     RequestId results(const QString &jobId, const QString &locator, qint64 maxRecords, ApiCategory category,
                       RestClient::Callback<BulkResultsPage> done);
+    // The same, with the CSV handed to `sink` as it arrives (page.csv stays
+    // empty): a page of any size passes through bounded memory.
+    RequestId results(const QString &jobId, const QString &locator, qint64 maxRecords, ApiCategory category,
+                      std::function<bool(const char *data, qsizetype size)> sink, RestClient::Callback<BulkResultsPage> done);
     RequestId abort(const QString &jobId, ApiCategory category, RestClient::Callback<BulkJob> done);
 
 private:

@@ -76,6 +76,8 @@ struct RestClient::Pending
     QNetworkReply *reply = nullptr;
     QTimer *timer = nullptr;
     QString tokenUsed;
+    bool streamed = false;     // part of the body went to request.bodySink
+    bool sinkStopped = false;  // the sink refused more
 };
 
 RestClient::RestClient(OrgSession *session, RateLimiter *limiter, ApiBudget *budget, QObject *parent)
@@ -236,6 +238,33 @@ void RestClient::transmit(RequestId id)
     }
     p->timer->start(qMax(1, rq.timeoutMs));
     connect(reply, &QNetworkReply::finished, this, [this, id, reply] { onFinished(id, reply); });
+    if (rq.bodySink) {
+        // Qt stops reading the socket while this much is unread: memory stays bounded.
+        reply->setReadBufferSize(rq.streamBufferBytes);
+        connect(reply, &QNetworkReply::readyRead, this, [this, id, reply] {
+            Pending *p = m_pending.value(id);
+            if (p && p->reply == reply && !p->sinkStopped && !streamBody(p, reply)) {
+                p->sinkStopped = true;
+                reply->abort(); // finished() follows
+            }
+        });
+    }
+}
+
+bool RestClient::streamBody(Pending *p, QNetworkReply *reply)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status < 200 || status >= 300)
+        return true; // an error's body is read whole, as usual
+    while (reply->bytesAvailable() > 0) {
+        const QByteArray chunk = reply->read(1 << 20);
+        if (chunk.isEmpty())
+            break;
+        p->streamed = true;
+        if (!p->request.bodySink(chunk.constData(), chunk.size()))
+            return false;
+    }
+    return true;
 }
 
 void RestClient::onTimeout(RequestId id)
@@ -250,7 +279,7 @@ void RestClient::onTimeout(RequestId id)
 bool RestClient::mayRetry(const Pending &p, const SalesforceError &error) const
 {
     const int max = p.request.maxAttempts > 0 ? p.request.maxAttempts : m_policy.maxAttempts;
-    return p.attempts < max && error.isRetryable();
+    return p.attempts < max && error.isRetryable() && !p.streamed; // a sink cannot take a body twice
 }
 
 void RestClient::onFinished(RequestId id, QNetworkReply *reply)
@@ -266,6 +295,8 @@ void RestClient::onFinished(RequestId id, QNetworkReply *reply)
     ApiReply r;
     r.attempts = p->attempts;
     r.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (p->request.bodySink && !p->sinkStopped && !p->timedOut && reply->isOpen() && !streamBody(p, reply))
+        p->sinkStopped = true;
     if (reply->isOpen()) // closed after abort()
         r.body = reply->readAll();
     r.headers = reply->rawHeaderPairs();
@@ -276,7 +307,10 @@ void RestClient::onFinished(RequestId id, QNetworkReply *reply)
         m_budget->updateFromLimitInfo(r.header("Sforce-Limit-Info"));
     }
 
-    if (p->timedOut) {
+    if (p->sinkStopped) {
+        r.error = SalesforceError::make(SalesforceError::Kind::Network, tr("the receiver of the answer stopped it"),
+                                        QStringLiteral("STREAM_STOPPED"));
+    } else if (p->timedOut) {
         r.error = SalesforceError::make(SalesforceError::Kind::Timeout,
                                         tr("no answer within %1 s").arg(p->request.timeoutMs / 1000.0));
         r.httpStatus = 0;

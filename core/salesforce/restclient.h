@@ -70,6 +70,13 @@ struct ApiRequest
     enum class Idempotency { ByMethod, Safe, Unsafe };
     Idempotency idempotency = Idempotency::ByMethod;
     bool isIdempotent() const;
+    // When set, the body of a 2xx answer is handed to this function as it
+    // arrives instead of being collected in ApiReply::body (a Bulk results
+    // page streamed into COPY), and at most `streamBufferBytes` of it wait in
+    // memory. Returning false stops the request (it fails, kind Network,
+    // code STREAM_STOPPED). Once a byte was handed over it is not retried.
+    std::function<bool(const char *data, qsizetype size)> bodySink;
+    qint64 streamBufferBytes = 4 << 20;
 };
 
 struct ApiReply
@@ -132,6 +139,7 @@ private:
     void dispatch(RequestId id);        // acquire a token, then transmit
     void transmit(RequestId id);        // put it on the wire
     void onFinished(RequestId id, QNetworkReply *reply);
+    bool streamBody(Pending *p, QNetworkReply *reply); // false: the sink stopped it
     void onTimeout(RequestId id);
     void complete(RequestId id, ApiReply reply);
     void scheduleRetry(RequestId id, const SalesforceError &why);

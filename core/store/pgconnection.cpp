@@ -242,6 +242,37 @@ PgResult PgConnection::copyIn(const QString &copySql, const QByteArray &data)
     });
 }
 
+PgResult PgConnection::startCopyIn(const QString &copySql) { return exec(copySql); }
+
+PgError PgConnection::putCopyData(const char *data, qsizetype size)
+{
+    while (size > 0) {
+        const int part = int(qMin<qsizetype>(size, 1 << 30));
+        if (PQputCopyData(m_conn, data, part) != 1)
+            return errorFromConnection(PgError::Kind::ConnectionLost);
+        data += part;
+        size -= part;
+    }
+    return {};
+}
+
+PgResult PgConnection::endCopyIn(const char *abortReason)
+{
+    if (PQputCopyEnd(m_conn, abortReason) != 1)
+        return PgResult(nullptr, errorFromConnection(PgError::Kind::ConnectionLost));
+    PgResult last;
+    while (PGresult *result = PQgetResult(m_conn)) {
+        PgResult current = finish(result);
+        if (last.ok())
+            last = current;
+    }
+    if (!last.ok())
+        return last;
+    if (PQstatus(m_conn) == CONNECTION_BAD)
+        return PgResult(nullptr, errorFromConnection(PgError::Kind::ConnectionLost));
+    return last;
+}
+
 PgError PgConnection::begin() { return exec(QStringLiteral("BEGIN")).error(); }
 PgError PgConnection::commit() { return exec(QStringLiteral("COMMIT")).error(); }
 PgError PgConnection::rollback() { return exec(QStringLiteral("ROLLBACK")).error(); }

@@ -69,6 +69,14 @@ public:
     // format named in the statement. Returns the rows copied in affectedRows().
     PgResult copyIn(const QString &copySql, const std::function<bool(QByteArray &chunk)> &produce);
     PgResult copyIn(const QString &copySql, const QByteArray &data);
+    // The same in steps, for data that arrives over time (a download streamed
+    // into COPY): startCopyIn() runs the COPY statement, putCopyData() sends
+    // what has arrived (blocking while the server's buffer is full, which
+    // holds the download back), endCopyIn() ends it — or, with an abort
+    // reason, fails the COPY — and returns the rows copied in affectedRows().
+    PgResult startCopyIn(const QString &copySql);
+    PgError putCopyData(const char *data, qsizetype size);
+    PgResult endCopyIn(const char *abortReason = nullptr);
 
     PgError begin();
     PgError commit();

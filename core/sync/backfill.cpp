@@ -1,6 +1,7 @@
 #include "sync/backfill.h"
 
 #include "logging.h"
+#include "sync/bulkpagestream.h"
 #include "sync/soql.h"
 
 #include <QCoreApplication>
@@ -126,6 +127,13 @@ void Backfill::bulkStep(TableTask &task, std::function<void()> done)
     const QStringList fields = selectFields(task, true);
     const QString soql = QStringLiteral("SELECT %1 FROM %2").arg(fields.join(QStringLiteral(", ")), task.objectName);
     TableTask *t = &task;
+    // Results pages go from the socket into COPY as they download.
+    task.pageStream.reset();
+    task.bulk.setPageSink([this, t](const char *data, qsizetype size) {
+        if (!t->pageStream)
+            t->pageStream = std::make_unique<BulkPageStream>(m_context.config, t->schema, t->bulk.job().fields);
+        return t->pageStream->take(data, size);
+    });
     task.bulk.step(soql, fields, [this, t, done = std::move(done)](const BulkQueryReader::Result &result) {
         onBulkResult(*t, result);
         done();
@@ -139,6 +147,8 @@ void Backfill::onBulkResult(TableTask &task, const BulkQueryReader::Result &resu
     const bool columns = task.inColumnBackfill();
     StateUpdate state;
     state.addApiCalls = result.apiCalls;
+    if (result.kind != Kind::Page && result.kind != Kind::Failed)
+        task.pageStream.reset(); // no page came: nothing half-written is kept
     switch (result.kind) {
     case Kind::JobCreated:
     case Kind::JobGone: {
@@ -161,27 +171,56 @@ void Backfill::onBulkResult(TableTask &task, const BulkQueryReader::Result &resu
         if (const store::PgError error = m_context.store->updateState(task.objectName, state))
             m_events.databaseFailed(task, error, tr("Cannot save the sync state of %1: %2").arg(task.objectName, error.toString()));
         return;
-    case Kind::Failed:
-        m_events.apiFailed(task, result.error, tr("Bulk backfill of %1 failed: %2").arg(task.objectName, result.error.toString()));
+    case Kind::Failed: {
+        // A page whose download was stopped because it could not be written
+        // fails for the database's reason, not the download's.
+        const std::unique_ptr<BulkPageStream> stream = std::move(task.pageStream);
+        if (stream && stream->databaseError()) {
+            m_events.databaseFailed(task, stream->databaseError(),
+                                    tr("Writing %1 to PostgreSQL failed: %2").arg(task.objectName, stream->databaseError().toString()));
+        } else if (stream && !stream->problem().isEmpty()) {
+            task.bulk.clear(); // a job whose pages cannot be read is not read again
+            m_events.taskFailed(task, tr("Bulk backfill of %1 got an unreadable page: %2 A new job starts.").arg(task.objectName, stream->problem()));
+        } else {
+            m_events.apiFailed(task, result.error, tr("Bulk backfill of %1 failed: %2").arg(task.objectName, result.error.toString()));
+        }
         return;
+    }
     case Kind::Page:
         break;
     }
 
-    // The CSV's columns are the job's, as it was created: a field added or
-    // removed since does not make the page unreadable.
-    const QueryPage page = pageFromBulkCsv(result.page.csv, task.schema, task.bulk.job().fields);
-    if (!page.error.isEmpty()) {
-        task.bulk.pageRejected();
-        task.bulk.clear(); // a job whose pages cannot be read is not read again
-        m_events.taskFailed(task, tr("Bulk backfill of %1 got an unreadable page: %2 A new job starts.").arg(task.objectName, page.error));
-        return;
-    }
     state.bulkLocator = result.page.locator;
     if (!columns)
         state.addRowsDone = result.page.numberOfRecords;
     const bool last = result.page.isLastPage();
-    if (!apply(task, page, state, last)) {
+    bool applied = false;
+    if (result.page.csv.isEmpty()) {
+        // Streamed: the rows are in the page's COPY, waiting for its commit.
+        // (No stream at all: the page had no body, which still moves the cursor.)
+        std::unique_ptr<BulkPageStream> stream = std::move(task.pageStream);
+        if (!stream)
+            stream = std::make_unique<BulkPageStream>(m_context.config, task.schema, task.bulk.job().fields);
+        if (!stream->databaseError() && !stream->problem().isEmpty()) {
+            task.bulk.pageRejected();
+            task.bulk.clear();
+            m_events.taskFailed(task, tr("Bulk backfill of %1 got an unreadable page: %2 A new job starts.").arg(task.objectName, stream->problem()));
+            return;
+        }
+        applied = apply(task, state, last, [&](const StateUpdate &s) { return stream->finish(s, columns); });
+    } else {
+        // The CSV's columns are the job's, as it was created: a field added or
+        // removed since does not make the page unreadable.
+        const QueryPage page = pageFromBulkCsv(result.page.csv, task.schema, task.bulk.job().fields);
+        if (!page.error.isEmpty()) {
+            task.bulk.pageRejected();
+            task.bulk.clear(); // a job whose pages cannot be read is not read again
+            m_events.taskFailed(task, tr("Bulk backfill of %1 got an unreadable page: %2 A new job starts.").arg(task.objectName, page.error));
+            return;
+        }
+        applied = apply(task, page, state, last);
+    }
+    if (!applied) {
         task.bulk.pageRejected(); // the early request for the next page goes too
         return;
     }
@@ -191,6 +230,12 @@ void Backfill::onBulkResult(TableTask &task, const BulkQueryReader::Result &resu
 }
 
 bool Backfill::apply(TableTask &task, const QueryPage &page, StateUpdate state, bool last)
+{
+    const bool columns = task.inColumnBackfill();
+    return apply(task, state, last, [&](const StateUpdate &s) { return m_context.store->applyPage(task.schema, page, s, columns); });
+}
+
+bool Backfill::apply(TableTask &task, StateUpdate state, bool last, const std::function<ApplyResult(const StateUpdate &)> &write)
 {
     const bool columns = task.inColumnBackfill();
     state.lastError = QString();
@@ -211,7 +256,7 @@ bool Backfill::apply(TableTask &task, const QueryPage &page, StateUpdate state, 
         state.bulkJobFields = QStringList();
         state.bulkLocator = QString();
     }
-    const ApplyResult applied = m_context.store->applyPage(task.schema, page, state, columns);
+    const ApplyResult applied = write(state);
     if (applied.error) {
         m_events.databaseFailed(task, applied.error,
                                 tr("Writing %1 to PostgreSQL failed: %2").arg(task.objectName, applied.error.toString()));

@@ -25,6 +25,8 @@ private:
     // Writes the page with `state` in one transaction; on the last page the
     // run's completion commits with it. False when nothing was kept.
     bool apply(TableTask &task, const QueryPage &page, StateUpdate state, bool last);
+    // The same around `write`, which commits the page with the state it is given.
+    bool apply(TableTask &task, StateUpdate state, bool last, const std::function<ApplyResult(const StateUpdate &)> &write);
     void finishRun(TableTask &task);
     QStringList selectFields(const TableTask &task, bool forBulk) const;
     QStringList pageColumns(const TableTask &task) const; // column backfill: which columns a page carries

@@ -25,7 +25,7 @@ void BulkQueryReader::resume(const Job &job)
 {
     clear();
     m_job = job;
-    // A job found after a restart may still run: check its status first.
+    // A job found after a restart may still run, or be gone: its results say which.
     m_complete = false;
 }
 
@@ -34,6 +34,7 @@ void BulkQueryReader::clear()
     cancel();
     m_job = {};
     m_complete = false;
+    m_checkStatus = false;
     m_delayMs = 0;
     m_checkAt = {};
 }
@@ -87,6 +88,11 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
         return;
     }
 
+    if (!m_complete && !m_checkStatus) {
+        requestPage(m_job.locator); // its answer says whether the job is complete
+        return;
+    }
+
     if (!m_complete) {
         m_request = salesforce::BulkQueryApi(m_client).job(
             m_job.id, m_category,
@@ -107,6 +113,7 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
                     result.kind = Result::Kind::JobGone;
                     return finishStep(result);
                 }
+                m_checkStatus = false;
                 if (job.state == QLatin1String("JobComplete")) {
                     m_complete = true;
                     m_checkAt = {};
@@ -140,7 +147,7 @@ void BulkQueryReader::requestPage(const QString &locator)
 {
     std::weak_ptr<char> alive = m_alive;
     m_ahead = salesforce::BulkQueryApi(m_client).results(
-        m_job.id, locator, m_maxRecords, m_category, [this, alive](const BulkResultsPage &page) {
+        m_job.id, locator, m_maxRecords, m_category, m_sink, [this, alive](const BulkResultsPage &page) {
             if (alive.expired() || page.error.kind == SalesforceError::Kind::Cancelled)
                 return;
             onPage(page);
@@ -157,8 +164,30 @@ void BulkQueryReader::onPage(const BulkResultsPage &page)
     }
     Result result;
     result.apiCalls = 1;
+    if (page.error && page.error.errorCode == QLatin1String("STREAM_STOPPED")) {
+        // The page's receiver stopped the download (it could not write it):
+        // the job is complete, the same page is read again.
+        m_complete = true;
+        m_checkAt = {};
+        result.error = page.error;
+        return finishStep(result);
+    }
+    if (page.error && !m_complete) {
+        // The results were asked for to learn whether the job is complete.
+        if (page.error.httpStatus == 412 || page.error.errorCode == QLatin1String("JOB_NOT_COMPLETE")) {
+            m_delayMs = qMin(qMax(m_delayMs, m_firstDelayMs) * 3 / 2, 15000);
+            m_checkAt = QDateTime::currentDateTimeUtc().addMSecs(m_delayMs);
+        } else {
+            // Gone, failed or something else: the job's status says which.
+            qCInfo(lcSync).noquote() << "Bulk job" << m_job.id << "results:" << page.error.toString() << "- checking the job";
+            m_checkStatus = true;
+            m_checkAt = {};
+        }
+        result.kind = Result::Kind::Waiting;
+        return finishStep(result);
+    }
     if (page.error) {
-            if (page.error.httpStatus == 404 || page.error.httpStatus == 400) {
+        if (page.error.httpStatus == 404 || page.error.httpStatus == 400) {
             // Results expired or the locator was refused: start over.
             qCWarning(lcSync).noquote() << "Bulk job" << m_job.id << "results are gone:" << page.error.toString();
             m_job = {};
@@ -169,11 +198,14 @@ void BulkQueryReader::onPage(const BulkResultsPage &page)
         }
         return finishStep(result);
     }
+    m_complete = true; // a page came: the job is complete
+    m_checkAt = {};
     result.kind = Result::Kind::Page;
     result.page = page;
     m_pendingLocator = page.locator;
-    // Ask for the next page now, so it downloads while this one is written.
-    if (!page.isLastPage())
+    // Ask for the next page now, so it downloads while this one is written
+    // (whole pages only: a streamed page is written as it downloads).
+    if (!page.isLastPage() && !m_sink)
         requestPage(page.locator);
     finishStep(result);
 }

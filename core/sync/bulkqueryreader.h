@@ -1,7 +1,9 @@
 // BulkQueryReader: reads one Bulk API 2.0 query job from its creation to its
-// last results page — create, status checks at a growing interval, then the
-// results pages, the next one requested while the current one is written.
-// Used by backfills (records) and by the purge reconciler (Ids).
+// last results page — create, then the first results page asked for at a
+// growing interval until the job is complete (JOB_NOT_COMPLETE until then:
+// no separate status checks), then the results pages, either streamed to a
+// sink as they download (backfills) or whole, the next one requested while
+// the current one is written (the purge reconciler's Ids).
 //
 // The reader never moves on by itself: its owner applies each page and then
 // says pageApplied() (the page and its locator committed) or pageRejected()
@@ -63,10 +65,20 @@ public:
     QDateTime notBefore() const { return m_checkAt; }
 
     // Sends the job's next request — creating it from `soql` (whose SELECT list
-    // is `fields`), checking its status, or reading a results page — and
-    // calls `done` once with the result. A page fetched early is delivered
-    // without a new request.
+    // is `fields`), or reading a results page — and calls `done` once with the
+    // result. A page fetched early is delivered without a new request.
+    //
+    // Whether the job is complete is learnt from its first results page: a
+    // JOB_NOT_COMPLETE answer costs the same call as a status check, and a
+    // complete job's first page then needs no call of its own. Only an answer
+    // that says neither (the job gone, or an unknown error) is followed by a
+    // status check.
     void step(const QString &soql, const QStringList &fields, Done done);
+    // With a sink, each results page is streamed to it as it downloads
+    // (Result::page.csv stays empty) and no page is fetched early: memory
+    // stays bounded whatever maxRecords is. Without, pages arrive whole.
+    using PageSink = std::function<bool(const char *data, qsizetype size)>;
+    void setPageSink(PageSink sink) { m_sink = std::move(sink); }
     void pageApplied();
     void pageRejected();
     // Abandons every request of this reader; a step in progress never calls
@@ -84,6 +96,8 @@ private:
     int m_firstDelayMs;
     Job m_job;
     bool m_complete = false; // JobComplete seen
+    bool m_checkStatus = false; // a results answer said neither "not complete" nor a page
+    PageSink m_sink;
     int m_delayMs = 0;
     QDateTime m_checkAt;
     Done m_done;                 // the step in progress

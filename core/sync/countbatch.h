@@ -14,6 +14,13 @@ public:
     CountBatch(SyncContext &context, SyncEvents &events);
     bool start(const QDateTime &now, std::function<void()> done);
 
+    // A COUNT() sent in someone else's /composite call (the describe's, at
+    // start: one call instead of two).
+    QString countUrl(const TableTask &task) const;
+    // Takes the count in `answer`; false when the database connection is gone.
+    bool apply(TableTask &task, const CompositeReadReply &reply, const CompositeAnswer &answer, const QDateTime &serverNow,
+               double apiCallShare);
+
 private:
     void onCounts(const QList<TableTask *> &tasks, const CompositeReadReply &reply);
 

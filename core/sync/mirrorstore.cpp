@@ -373,6 +373,80 @@ PgError MirrorStore::ensureStaging(const schema::TableSchema &table, const QStri
     return {};
 }
 
+PgResult MirrorStore::upsertStaged(const schema::TableSchema &table, const QStringList &columns, const QString &staging,
+                                   bool columnsOnly, ApplyResult *result)
+{
+    // The columns of the page the table still has, cast to their types.
+    QStringList targetColumns;
+    QStringList selects;
+    for (const QString &name : columns) {
+        if (const schema::ColumnSpec *column = table.column(name)) {
+            targetColumns << name;
+            selects << castExpression(*column, QStringLiteral("s.") + quoteIdent(name));
+        }
+    }
+    const QString target = table.qualifiedName();
+    const QString wm = table.watermarkField.toLower();
+    const bool guarded = !wm.isEmpty() && targetColumns.contains(wm);
+    PgResult applied;
+    if (columnsOnly) {
+        QStringList sets;
+        for (int i = 0; i < targetColumns.size(); ++i) {
+            if (targetColumns[i] != QLatin1String("id"))
+                sets << QStringLiteral("%1 = %2").arg(quoteIdent(targetColumns[i]), selects[i]);
+        }
+        // A poll may already have written a newer version of the record.
+        const QString guard = guarded ? QStringLiteral(" AND (t.%1 IS NULL OR t.%1 <= CAST(s.%1 AS timestamptz))").arg(quoteIdent(wm))
+                                      : QString();
+        applied = m_db.exec(QStringLiteral("UPDATE %1 t SET %2 FROM %3 s WHERE t.id = s.id%4")
+                                .arg(target, sets.join(QStringLiteral(", ")), quoteIdent(staging), guard));
+        result->updated = applied.affectedRows();
+    } else {
+        for (const schema::ColumnSpec &column : table.columns) {
+            if (column.isDerived() && !columns.contains(column.name)) {
+                targetColumns << column.name;
+                selects << compoundExpression(table, column, columns);
+            }
+        }
+        QStringList quotedTargets;
+        QStringList assignments;
+        QStringList mine;
+        QStringList theirs;
+        for (const QString &name : std::as_const(targetColumns)) {
+            quotedTargets << quoteIdent(name);
+            mine << QStringLiteral("t.") + quoteIdent(name);
+            theirs << QStringLiteral("EXCLUDED.") + quoteIdent(name);
+            if (name != QLatin1String("id"))
+                assignments << QStringLiteral("%1 = EXCLUDED.%1").arg(quoteIdent(name));
+        }
+        // Never let an older copy of a record overwrite a newer one (pages
+        // can overlap when polling), and skip rows whose written columns did
+        // not change. Only the page's columns are compared: a column the
+        // page does not carry (kept after Salesforce removed its field)
+        // would make every row look changed.
+        const QString guard =
+            guarded ? QStringLiteral(" WHERE t.%1 IS NULL OR t.%1 < EXCLUDED.%1 OR "
+                                     "(t.%1 = EXCLUDED.%1 AND ROW(%2) IS DISTINCT FROM ROW(%3))")
+                          .arg(quoteIdent(wm), mine.join(QStringLiteral(", ")), theirs.join(QStringLiteral(", ")))
+                    : QString();
+        // One page is one query result, in which an Id never repeats, so
+        // the staged rows go straight in without de-duplication. Counted in
+        // the server: a page of 500,000 rows returns one row, not 500,000.
+        applied = m_db.exec(
+            QStringLiteral("WITH w AS (INSERT INTO %1 AS t (%2) SELECT %3 FROM %4 s "
+                           "ON CONFLICT (id) DO UPDATE SET %5%6 RETURNING (xmax = 0) AS inserted) "
+                           "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM w")
+                .arg(target, quotedTargets.join(QStringLiteral(", ")), selects.join(QStringLiteral(", ")), quoteIdent(staging),
+                     assignments.isEmpty() ? QStringLiteral("id = EXCLUDED.id") : assignments.join(QStringLiteral(", ")),
+                     guard));
+        if (applied.ok() && applied.rowCount() == 1) {
+            result->inserted = applied.toInt64(0, 0);
+            result->updated = applied.toInt64(0, 1);
+        }
+    }
+    return applied;
+}
+
 ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const QueryPage &page,
                                    const StateUpdate &stateUpdate, bool columnsOnly)
 {
@@ -411,74 +485,7 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
             return result;
         }
 
-        // The columns of the page the table still has, cast to their types.
-        QStringList targetColumns;
-        QStringList selects;
-        for (const QString &name : page.columns) {
-            if (const schema::ColumnSpec *column = table.column(name)) {
-                targetColumns << name;
-                selects << castExpression(*column, QStringLiteral("s.") + quoteIdent(name));
-            }
-        }
-        const QString target = table.qualifiedName();
-        const QString wm = table.watermarkField.toLower();
-        const bool guarded = !wm.isEmpty() && targetColumns.contains(wm);
-        PgResult applied;
-        if (columnsOnly) {
-            QStringList sets;
-            for (int i = 0; i < targetColumns.size(); ++i) {
-                if (targetColumns[i] != QLatin1String("id"))
-                    sets << QStringLiteral("%1 = %2").arg(quoteIdent(targetColumns[i]), selects[i]);
-            }
-            // A poll may already have written a newer version of the record.
-            const QString guard = guarded ? QStringLiteral(" AND (t.%1 IS NULL OR t.%1 <= CAST(s.%1 AS timestamptz))").arg(quoteIdent(wm))
-                                          : QString();
-            applied = m_db.exec(QStringLiteral("UPDATE %1 t SET %2 FROM %3 s WHERE t.id = s.id%4")
-                                    .arg(target, sets.join(QStringLiteral(", ")), quoteIdent(staging), guard));
-            result.updated = applied.affectedRows();
-        } else {
-            for (const schema::ColumnSpec &column : table.columns) {
-                if (column.isDerived() && !page.columns.contains(column.name)) {
-                    targetColumns << column.name;
-                    selects << compoundExpression(table, column, page.columns);
-                }
-            }
-            QStringList quotedTargets;
-            QStringList assignments;
-            QStringList mine;
-            QStringList theirs;
-            for (const QString &name : std::as_const(targetColumns)) {
-                quotedTargets << quoteIdent(name);
-                mine << QStringLiteral("t.") + quoteIdent(name);
-                theirs << QStringLiteral("EXCLUDED.") + quoteIdent(name);
-                if (name != QLatin1String("id"))
-                    assignments << QStringLiteral("%1 = EXCLUDED.%1").arg(quoteIdent(name));
-            }
-            // Never let an older copy of a record overwrite a newer one (pages
-            // can overlap when polling), and skip rows whose written columns did
-            // not change. Only the page's columns are compared: a column the
-            // page does not carry (kept after Salesforce removed its field)
-            // would make every row look changed.
-            const QString guard =
-                guarded ? QStringLiteral(" WHERE t.%1 IS NULL OR t.%1 < EXCLUDED.%1 OR "
-                                         "(t.%1 = EXCLUDED.%1 AND ROW(%2) IS DISTINCT FROM ROW(%3))")
-                              .arg(quoteIdent(wm), mine.join(QStringLiteral(", ")), theirs.join(QStringLiteral(", ")))
-                        : QString();
-            // One page is one query result, in which an Id never repeats, so
-            // the staged rows go straight in without de-duplication.
-            applied = m_db.exec(
-                QStringLiteral("INSERT INTO %1 AS t (%2) SELECT %3 FROM %4 s "
-                               "ON CONFLICT (id) DO UPDATE SET %5%6 RETURNING (xmax = 0)")
-                    .arg(target, quotedTargets.join(QStringLiteral(", ")), selects.join(QStringLiteral(", ")), quoteIdent(staging),
-                         assignments.isEmpty() ? QStringLiteral("id = EXCLUDED.id") : assignments.join(QStringLiteral(", ")),
-                         guard));
-            for (int row = 0; row < applied.rowCount(); ++row) {
-                if (applied.value(row, 0) == QLatin1String("t"))
-                    ++result.inserted;
-                else
-                    ++result.updated;
-            }
-        }
+        const PgResult applied = upsertStaged(table, page.columns, staging, columnsOnly, &result);
         if (!applied.ok()) {
             result.error = applied.error();
             return result;
@@ -501,6 +508,74 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
     if ((result.error = updateState(table.objectName, state)))
         return result;
     result.error = tx.commit();
+    return result;
+}
+
+PgError MirrorStore::beginStreamedPage(const schema::TableSchema &table, const QStringList &columns)
+{
+    QString staging;
+    if (PgError error = ensureStaging(table, columns, &staging))
+        return error;
+    if (PgError error = m_db.begin())
+        return error;
+    QStringList quoted;
+    for (const QString &column : columns)
+        quoted << quoteIdent(column);
+    const QString columnList = quoted.join(QStringLiteral(", "));
+    PgResult started = m_db.startCopyIn(QStringLiteral("COPY %1 (%2) FROM STDIN WITH (FORMAT csv, FORCE_NULL (%2))")
+                                            .arg(quoteIdent(staging), columnList));
+    if (!started.ok()) {
+        m_db.rollback();
+        return started.error();
+    }
+    m_streaming = true;
+    return {};
+}
+
+PgError MirrorStore::streamPageData(const char *data, qsizetype size)
+{
+    Q_ASSERT(m_streaming);
+    return m_db.putCopyData(data, size);
+}
+
+void MirrorStore::abortStreamedPage()
+{
+    if (!m_streaming)
+        return;
+    m_streaming = false;
+    m_db.endCopyIn("the download of the page failed");
+    m_db.rollback();
+}
+
+ApplyResult MirrorStore::finishStreamedPage(const schema::TableSchema &table, const QStringList &columns,
+                                            const StateUpdate &stateUpdate, bool columnsOnly)
+{
+    ApplyResult result;
+    Q_ASSERT(m_streaming);
+    m_streaming = false;
+    auto fail = [&](const PgError &error) {
+        result.error = error;
+        m_db.rollback();
+        return result;
+    };
+    const PgResult copied = m_db.endCopyIn();
+    if (!copied.ok())
+        return fail(copied.error());
+    // Waits while the proxy writes Salesforce's answer into this table. Taken
+    // only now: the download went to the staging table, and a proxy COMMIT
+    // must not wait for a whole page to download.
+    if (PgResult locked = m_db.exec(proxy::CaptureTriggers::mirrorWriteLockSql(table.qualifiedName(), true)); !locked.ok())
+        return fail(locked.error());
+    const PgResult applied = upsertStaged(table, columns, stagingNameFor(table), columnsOnly, &result);
+    if (!applied.ok())
+        return fail(applied.error());
+    StateUpdate state = stateUpdate;
+    state.addRowsInTable += result.inserted;
+    state.addPagesApplied += 1;
+    if (PgError error = updateState(table.objectName, state))
+        return fail(error);
+    if (PgError error = m_db.commit())
+        return fail(error);
     return result;
 }
 

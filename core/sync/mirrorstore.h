@@ -54,6 +54,17 @@ public:
     ApplyResult applyPage(const schema::TableSchema &table, const QueryPage &page,
                           const StateUpdate &stateUpdate, bool columnsOnly = false);
 
+    // The same for a page that arrives over time (a Bulk CSV page streamed
+    // from the socket): begin with the page's columns, feed it CSV rows
+    // (no header) as they arrive, then finish — the rows, their upsert and
+    // `stateUpdate` commit in one transaction — or abort (nothing is kept).
+    // Nothing else may use the connection in between.
+    store::PgError beginStreamedPage(const schema::TableSchema &table, const QStringList &columns);
+    store::PgError streamPageData(const char *data, qsizetype size);
+    ApplyResult finishStreamedPage(const schema::TableSchema &table, const QStringList &columns,
+                                   const StateUpdate &stateUpdate, bool columnsOnly = false);
+    void abortStreamedPage();
+
     // Deletes local rows whose Id is not in `liveIds` (hard-delete
     // reconciliation), sparing rows changed at or after `changedBefore`.
     ApplyResult removeRowsNotIn(const schema::TableSchema &table, const QStringList &liveIds,
@@ -62,10 +73,13 @@ public:
 private:
     store::PgError ensureStaging(const schema::TableSchema &table, const QStringList &columns,
                                  QString *stagingName);
+    store::PgResult upsertStaged(const schema::TableSchema &table, const QStringList &columns, const QString &staging,
+                                 bool columnsOnly, ApplyResult *result);
 
     store::PgConnection &m_db;
     QString m_schemaName;
     QHash<QString, QString> m_stagingSignature; // staging table -> column list it was made for
+    bool m_streaming = false; // a streamed page's COPY is open
 };
 
 } // namespace tether::sync

@@ -1,6 +1,7 @@
 #include "sync/pollbatch.h"
 
 #include "logging.h"
+#include "salesforce/ratelimiter.h"
 #include "sync/soql.h"
 
 #include <QCoreApplication>
@@ -113,6 +114,28 @@ void PollBatch::onBatch(const QList<TableTask *> &tasks, const CompositeReadRepl
     }
 }
 
+int PollBatch::quietIntervalMs() const
+{
+    // A quiet table backs off, but not beyond the round in which the rate
+    // limiter can poll every table once (five per call): then no slot of the
+    // limiter goes unused while a table waits, and a change to a quiet table
+    // waits at most one round. At 1 request / 3 s, 10 tables are one round
+    // every 6 s; with the limit off, the floor keeps quiet tables to one poll
+    // every 2 s.
+    const int cap = qMax(1, m_context.config.pollMaxIntervalMs);
+    const salesforce::RateLimiter *limiter = m_context.client->limiter();
+    if (!limiter)
+        return cap;
+    qsizetype tables = 0;
+    for (const auto &t : m_context.tasks) {
+        if (t->phase == Phase::Polling && !t->paused && !t->removed)
+            ++tables;
+    }
+    const qsizetype calls = (tables + m_context.config.pollBatchTables - 1) / qMax(1, m_context.config.pollBatchTables);
+    const double round = double(calls) * 1000.0 / qMax(0.001, limiter->requestsPerSecond());
+    return int(qBound(double(qMin(2000, cap)), round, double(cap)));
+}
+
 bool PollBatch::apply(TableTask &task, const QueryPage &page, double apiCallShare)
 {
     if (!page.error.isEmpty()) {
@@ -147,7 +170,7 @@ bool PollBatch::apply(TableTask &task, const QueryPage &page, double apiCallShar
     task.rowsInTable += applied.inserted - applied.deleted;
     const qint64 changed = applied.inserted + applied.updated;
     // Adaptive interval: a table that changed is due again soon, a quiet one backs off.
-    const int maxMs = qMax(1000, m_context.config.pollMaxIntervalMs);
+    const int maxMs = quietIntervalMs();
     if (changed + applied.deleted > 0)
         task.poll.intervalMs = m_context.config.pollMinIntervalMs;
     else

@@ -2,7 +2,9 @@
 // their watermark (less an overlap window, ordered by SystemModstamp and Id)
 // in one /composite call, through queryAll so soft deletes come along, and
 // follows further pages of a table that changed a lot. A table that changed
-// is due again at once; a quiet one backs off to SyncConfig::pollMaxIntervalMs.
+// is due again at once; a quiet one backs off to SyncConfig::pollMaxIntervalMs,
+// or to the round in which the rate limiter can poll every table if that is
+// shorter (quietIntervalMs).
 #pragma once
 
 #include "sync/compositeread.h"
@@ -26,6 +28,8 @@ private:
     void onBatch(const QList<TableTask *> &tasks, const CompositeReadReply &reply);
     // False when the database connection is gone.
     bool apply(TableTask &task, const QueryPage &page, double apiCallShare);
+    // How long a quiet table waits at most between polls.
+    int quietIntervalMs() const;
 
     SyncContext &m_context;
     SyncEvents &m_events;

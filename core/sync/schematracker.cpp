@@ -1,6 +1,8 @@
 #include "sync/schematracker.h"
 
 #include "logging.h"
+#include "sync/countbatch.h"
+#include "sync/soql.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -49,12 +51,44 @@ bool SchemaTracker::start(const QDateTime &now, std::function<void()> done)
             get.headers << qMakePair(QStringLiteral("If-Modified-Since"), task->describe.lastModified);
         gets << get;
     }
+    // Tables about to be backfilled also need their COUNT() (it picks REST
+    // or Bulk). It rides along in the same call: up to five queries go in a
+    // /composite call that costs one API call, so a first start spends one
+    // call on describe and count together instead of two.
+    CountBatch counts(m_context, m_events);
+    QList<TableTask *> counted;
+    for (TableTask *task : std::as_const(batch)) {
+        // At most 25 subrequests in all, at most 5 of them queries.
+        if ((task->phase == Phase::Discovering || task->backfill.countDue) && counted.size() < m_context.config.pollBatchTables
+            && gets.size() < 25) {
+            counted << task;
+            gets << CompositeGet{counts.countUrl(*task), {}};
+        }
+    }
     sendCompositeRead(m_context.client, gets, salesforce::ApiCategory::Schema,
-                      [this, batch, done = std::move(done)](const CompositeReadReply &reply) {
+                      [this, batch, counted, done = std::move(done)](const CompositeReadReply &reply) {
                           onDescribes(batch, reply);
+                          onCounts(batch.size(), counted, reply);
                           done();
                       });
     return true;
+}
+
+void SchemaTracker::onCounts(qsizetype first, const QList<TableTask *> &tasks, const CompositeReadReply &reply)
+{
+    if (!reply.http.ok() || !m_context.store)
+        return; // the describes said so already; the counts are asked again on their own
+    CountBatch counts(m_context, m_events);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime serverNow = serverTime(reply.http);
+    for (int i = 0; i < tasks.size(); ++i) {
+        TableTask &task = *tasks[i];
+        // Only a table whose describe went through, and that still needs its count.
+        if (!task.hasSchema() || !task.backfill.countDue || task.isWaiting(now) || first + i >= reply.answers.size())
+            continue;
+        if (!counts.apply(task, reply, reply.answers[first + i], serverNow, 0.0))
+            return; // the database is gone
+    }
 }
 
 void SchemaTracker::onDescribes(const QList<TableTask *> &tasks, const CompositeReadReply &reply)

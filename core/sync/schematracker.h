@@ -1,6 +1,7 @@
 // SchemaTracker: keeps each mirror table shaped like its Salesforce object.
 // Describes the objects (up to 25 per /composite call, If-Modified-Since so an
-// unchanged object costs a 304), creates or migrates the tables, and keeps the
+// unchanged object costs a 304; the COUNT() of tables about to be backfilled
+// rides along in the same call), creates or migrates the tables, and keeps the
 // describe in tether.sync_state so a restart starts from it without a call.
 #pragma once
 
@@ -21,6 +22,8 @@ public:
 
 private:
     void onDescribes(const QList<TableTask *> &tasks, const CompositeReadReply &reply);
+    // The COUNT()s that rode along, answers from index `first` on.
+    void onCounts(qsizetype first, const QList<TableTask *> &tasks, const CompositeReadReply &reply);
     // Applies one describe; false when the database connection is gone.
     bool apply(TableTask &task, const QByteArray &describeJson, const QString &lastModified);
 

@@ -18,10 +18,12 @@ struct SyncConfig
 
     int restBatchSize = 2000;
     // Above this many records a backfill uses Bulk API 2.0: a REST backfill
-    // costs one call per 2,000 records, a Bulk job about four calls plus one per
+    // costs one call per 2,000 records, a Bulk job two calls plus one per
     // `bulkMaxRecords` — Bulk wins from roughly 8,000 records (docs/decisions).
     qint64 bulkThreshold = 10000;
-    qint64 bulkMaxRecords = 100000;
+    // Records per Bulk results page (one API call each). Pages stream from the
+    // socket into COPY, so their size does not show in memory (decision 0026).
+    qint64 bulkMaxRecords = 500000;
     int bulkStatusFirstDelayMs = 500; // then growing by half, capped at 15 s
 
     int pollOverlapSeconds = 60;   // re-read window for late-committed changes

@@ -60,7 +60,7 @@ SyncEngine::~SyncEngine()
     // Cancelled requests must not call back into tasks that are going away.
     m_scheduler.stop();
     for (auto &task : m_context.tasks)
-        task->bulk.cancel();
+        task->stopBulk();
 }
 
 QList<TableStatus> SyncEngine::statuses() const
@@ -119,7 +119,7 @@ void SyncEngine::stop()
     m_reconnectTimer.stop();
     m_context.client->cancelAll();
     for (auto &task : m_context.tasks)
-        task->bulk.cancel();
+        task->stopBulk();
     m_context.store = nullptr;
     m_store.reset();
     m_db.close();
@@ -229,7 +229,7 @@ void SyncEngine::databaseLost(const store::PgError &error)
     m_scheduler.stop();
     m_context.client->cancelAll();
     for (auto &task : m_context.tasks) {
-        task->bulk.cancel();
+        task->stopBulk();
         if (task->purge.idJob)
             task->purge.idJob->cancel();
     }
@@ -336,7 +336,7 @@ void SyncEngine::resync(const QString &objectName)
         databaseFailed(*t, error, tr("Cannot start %1 over: %2").arg(t->objectName, error.toString()));
         return;
     }
-    t->bulk.cancel();
+    t->stopBulk();
     t->restore(saved);
     t->purge.dueAt = QDateTime::currentDateTimeUtc(); // right after the backfill
     m_caughtUpAnnounced = false;
@@ -350,7 +350,7 @@ void SyncEngine::removeTables(const QStringList &objectNames)
     for (const QString &name : objectNames) {
         if (TableTask *t = task(name)) {
             t->removed = true;
-            t->bulk.cancel();
+            t->stopBulk();
             if (m_context.store && !m_databaseLost) {
                 if (const store::PgError error = m_context.store->forgetTable(t->objectName))
                     qCWarning(lcSync).noquote() << error.toString();

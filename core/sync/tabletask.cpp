@@ -34,6 +34,7 @@ void TableTask::restore(const TableState &state)
     backfill.rowsTotal = state.rowsTotal;
     backfill.rowsDone = state.rowsDone;
     bulk.clear();
+    pageStream.reset();
     poll.watermark = state.watermark;
     poll.lastAt = state.lastPollAt;
     poll.moreUrl.clear();

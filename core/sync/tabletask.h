@@ -7,6 +7,7 @@
 
 #include "schema/tableschema.h"
 #include "sync/backoff.h"
+#include "sync/bulkpagestream.h"
 #include "sync/bulkqueryreader.h"
 #include "sync/syncstate.h"
 #include "sync/syncstatus.h"
@@ -55,6 +56,13 @@ public:
         double recordsPerSecond = 0;
     } backfill;
     BulkQueryReader bulk; // the Bulk job of the run
+    std::unique_ptr<BulkPageStream> pageStream; // its page being written while it downloads
+    // Abandons the Bulk job's request in flight and the page it was writing.
+    void stopBulk()
+    {
+        bulk.cancel();
+        pageStream.reset();
+    }
 
     struct Poll
     {

@@ -3,7 +3,9 @@
 // and schema evolution (add, widen, stale, column backfill).
 #include "schema/tableschema.h"
 #include "store/pgconnection.h"
+#include "sync/bulkpagestream.h"
 #include "sync/mirrorstore.h"
+#include "sync/syncconfig.h"
 #include "testpg.h"
 
 #include <QJsonDocument>
@@ -24,6 +26,7 @@ private slots:
     void schemaEvolution();
     void removedFieldNeitherBreaksNorChurns();
     void bulkCsvPage();
+    void streamedBulkPageCommitsWholeOrNothing();
     void syncStatusView();
 
 private:
@@ -31,6 +34,7 @@ private:
     schema::TableSchema widgetTable(const QByteArray &extraFields = {});
 
     store::PgConnection m_db;
+    QString m_info;
     std::unique_ptr<sync::MirrorStore> m_store;
 };
 
@@ -79,6 +83,7 @@ void TestMirrorStore::initTestCase()
     QString why;
     const QString info = test::createScratchDatabase(QStringLiteral("mirror_tests"), &why);
     QVERIFY2(!info.isEmpty(), qPrintable(why));
+    m_info = info;
     QVERIFY(!m_db.open(info));
     m_store = std::make_unique<sync::MirrorStore>(m_db, QStringLiteral("salesforce"));
     const store::PgError error = m_store->ensureStateSchema();
@@ -294,6 +299,64 @@ void TestMirrorStore::bulkCsvPage()
              QStringLiteral("2"));
 
     QVERIFY(!sync::pageFromBulkCsv("\"Id\",\"Wrong\"\n", table, {QStringLiteral("Id"), QStringLiteral("Name")}).error.isEmpty());
+}
+
+void TestMirrorStore::streamedBulkPageCommitsWholeOrNothing()
+{
+    // A Bulk page written while it downloads, on a connection of its own: the
+    // CSV arrives in pieces that split the header and rows anywhere.
+    const schema::TableSchema table = widgetTable();
+    sync::SyncConfig config;
+    config.databaseConnectionString = m_info;
+    const QStringList fields{QStringLiteral("Id"), QStringLiteral("Name"), QStringLiteral("Colors__c"),
+                             QStringLiteral("Ship__City__s"), QStringLiteral("SystemModstamp")};
+    const QByteArray csv = "\"Id\",\"Name\",\"Colors__c\",\"Ship__City__s\",\"SystemModstamp\"\n"
+                           "\"a01000000000030AAA\",\"Streamed \"\"one\"\"\",\"A;B\",\"Paris\",\"2024-07-02T10:00:00.000Z\"\n"
+                           "\"a01000000000031AAA\",\"Streamed\ntwo\",\"\",\"\",\"2024-07-02T10:00:01.000Z\"\n";
+    sync::StateUpdate before;
+    before.bulkLocator = QStringLiteral("page-1");
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), before));
+    sync::StateUpdate after;
+    after.bulkLocator = QStringLiteral("page-2");
+
+    // Abandoned half way (the download failed): nothing is kept, the cursor stays.
+    {
+        sync::BulkPageStream stream(config, table, fields);
+        QVERIFY(stream.take(csv.constData(), csv.size() / 2));
+    }
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.widget__c WHERE id IN ('a01000000000030AAA', 'a01000000000031AAA')")),
+             QStringLiteral("0"));
+    QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).bulkLocator, QStringLiteral("page-1"));
+
+    // A value the column cannot take: the commit fails, nothing is kept.
+    {
+        sync::BulkPageStream stream(config, table, fields);
+        const QByteArray bad = csv.left(csv.indexOf('\n') + 1) + "\"a01000000000032AAA\",\"x\",\"\",\"\",\"not a time\"\n";
+        QVERIFY(stream.take(bad.constData(), bad.size()));
+        const sync::ApplyResult failed = stream.finish(after, false);
+        QVERIFY(failed.error);
+    }
+    QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).bulkLocator, QStringLiteral("page-1"));
+
+    // Whole, in 7-byte pieces: rows, compound field and cursor commit together.
+    sync::BulkPageStream stream(config, table, fields);
+    for (qsizetype at = 0; at < csv.size(); at += 7)
+        QVERIFY(stream.take(csv.constData() + at, qMin<qsizetype>(7, csv.size() - at)));
+    const sync::ApplyResult result = stream.finish(after, false);
+    QVERIFY2(!result.error, qPrintable(result.error.toString()));
+    QCOMPARE(result.inserted, 2);
+    QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).bulkLocator, QStringLiteral("page-2"));
+    QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || colors__c::text || '|' || (ship__c->>'city') FROM salesforce.widget__c "
+                                   "WHERE id = 'a01000000000030AAA'")),
+             QStringLiteral("Streamed \"one\"|{A,B}|Paris"));
+    QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || num_nulls(colors__c, ship__c) FROM salesforce.widget__c "
+                                   "WHERE id = 'a01000000000031AAA'")),
+             QStringLiteral("Streamed\ntwo|2"));
+
+    // A header that names other fields than the job's is refused before any write.
+    sync::BulkPageStream wrong(config, table, {QStringLiteral("Id"), QStringLiteral("Name")});
+    QVERIFY(!wrong.take("\"Id\",\"Wrong\"\n", 14));
+    QVERIFY(!wrong.problem().isEmpty());
 }
 
 void TestMirrorStore::syncStatusView()
