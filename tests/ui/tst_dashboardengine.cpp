@@ -9,6 +9,8 @@
 #include "dashboard/ratelimitslider.h"
 #include "dashboard/tablestatusmodel.h"
 #include "desktopshell.h"
+#include "grid/grideditor.h"
+#include "grid/gridmodel.h"
 #include "lifecycle/enginecontroller.h"
 #include "mainwindow.h"
 #include "simprocess.h"
@@ -23,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -222,6 +225,21 @@ void TestDashboardEngine::enterOpensTheTable()
     QTest::keyClick(page->tableView(), Qt::Key_Return);
     QCOMPARE(open.count(), 1);
     QCOMPARE(open.first().at(0).toString(), QStringLiteral("Account"));
+
+    // The table opens in a grid tab that reads through the proxy.
+    QTabWidget *tabs = m_window->tabs();
+    QCOMPARE(tabs->count(), 2);
+    auto *grid = qobject_cast<ui::GridEditor *>(tabs->currentWidget());
+    QVERIFY(grid);
+    QTRY_VERIFY_WITH_TIMEOUT(grid->model()->rowCount() > 0, 30000);
+    // Asking again shows the same tab.
+    page->tableView()->setFocus();
+    QTest::keyClick(page->tableView(), Qt::Key_Return);
+    QCOMPARE(tabs->count(), 2);
+    QCOMPARE(tabs->currentWidget(), grid);
+    // Nothing staged: closing asks nothing.
+    emit tabs->tabCloseRequested(1);
+    QCOMPARE(tabs->count(), 1);
 }
 
 void TestDashboardEngine::cleanupTestCase()
