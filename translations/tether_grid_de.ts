@@ -165,6 +165,13 @@
         <translation>%1+ Zeilen</translation>
     </message>
     <message numerus="yes">
+        <source>%n record(s) to write on Save: more than the %1 Salesforce applies in one transaction, so the proxy will refuse it; save in parts</source>
+        <translation>
+            <numerusform>%n Datensatz beim Speichern: mehr als die %1, die Salesforce in einer Transaktion übernimmt, daher lehnt der Proxy ihn ab; bitte in Teilen speichern</numerusform>
+            <numerusform>%n Datensätze beim Speichern: mehr als die %1, die Salesforce in einer Transaktion übernimmt, daher lehnt der Proxy sie ab; bitte in Teilen speichern</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n record(s) to write on Save (%1)</source>
         <translation>
             <numerusform>%n Datensatz wird beim Speichern geschrieben (%1)</numerusform>

@@ -483,6 +483,14 @@ void TestGridEditor::pasteFiftyRowsIsOneTransactionOneCall()
     QCOMPARE(simCount(QStringLiteral("SELECT COUNT() FROM Contact WHERE Title LIKE 'Pasted title %'")), 50);
     QCOMPARE(simRecord(QStringLiteral("Contact"), ids[17]).value(QLatin1String("Title")).toString(), QStringLiteral("Pasted title 17"));
     QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.contact WHERE title LIKE 'Pasted title %'")), QStringLiteral("50"));
+    // More than one transaction can carry is said before Save, with no calls promised.
+    for (int i = 0; i <= GridModel::MaxRecordsPerSave; ++i)
+        model->insertNewRow();
+    QCOMPARE(model->stagedRecordCount(), GridModel::MaxRecordsPerSave + 1);
+    QCOMPARE(model->estimatedApiCalls(), 0);
+    QVERIFY2(editor->statusText().contains(QLatin1String("save in parts")), qPrintable(editor->statusText()));
+    model->revertAll();
+    QCOMPARE(model->stagedRecordCount(), 0);
     // One transaction: the proxy's log has one update of Contact holding all fifty records.
     QCOMPARE(scalar(QStringLiteral("SELECT cardinality(record_ids) || '/' || api_calls FROM tether.write_log "
                                    "WHERE object_name = 'Contact' AND operation = 'update' AND outcome = 'applied' "

@@ -291,14 +291,16 @@ void GridEditor::updateStatus()
     if (!m_open) {
         parts << tr("Opening %1…").arg(m_source.objectName);
     } else {
-        const qint64 rows = m_model->rowCount() - (m_model->rowCount() > 0 ? 0 : 0);
-        Q_UNUSED(rows);
         const qint64 total = m_model->rowCount();
         parts << (m_model->totalIsExact() ? tr("%1 rows").arg(QLocale().toString(total))
                                           : tr("%1+ rows").arg(QLocale().toString(total)));
     }
     const int records = m_model->stagedRecordCount();
-    if (records > 0)
+    if (records > GridModel::MaxRecordsPerSave)
+        parts << tr("%n record(s) to write on Save: more than the %1 Salesforce applies in one transaction, "
+                    "so the proxy will refuse it; save in parts", nullptr, records)
+                     .arg(GridModel::MaxRecordsPerSave);
+    else if (records > 0)
         parts << tr("%n record(s) to write on Save (%1)", nullptr, records)
                      .arg(tr("%n API call(s)", nullptr, m_model->estimatedApiCalls()));
     else if (m_open)

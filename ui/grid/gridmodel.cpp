@@ -667,10 +667,10 @@ int GridModel::stagedRecordCount() const
 
 int GridModel::estimatedApiCalls() const
 {
-    // The proxy sends one transaction as one composite request (up to 500
-    // records, all or none); more is refused, see decision 0019.
+    // The proxy sends one transaction as one composite request (up to
+    // MaxRecordsPerSave records, all or none); more is refused, none sent.
     const int records = stagedRecordCount();
-    return records == 0 ? 0 : 1;
+    return records == 0 || records > MaxRecordsPerSave ? 0 : 1;
 }
 
 // ------------------------------------------------------------------ saving

@@ -77,6 +77,10 @@ public:
     bool totalIsExact() const { return m_totalExact; }
 
     // Staged changes (each one an undo step).
+    // The most records one Save can carry: the proxy applies a transaction
+    // as one composite graph, all or none, and refuses more (decision 0019).
+    static constexpr int MaxRecordsPerSave = 500;
+
     int insertNewRow();                          // returns its row (0)
     int duplicateRow(int row);                   // a new row with the values Salesforce accepts on create
     void markDeleted(const QList<int> &rows);
