@@ -4,6 +4,7 @@
 // the truth elsewhere: Salesforce through the simulator's REST answers and
 // call counts, PostgreSQL with plain SQL on a connection of the test's own.
 #include "grid/conflictdialog.h"
+#include "grid/griddelegate.h"
 #include "grid/grideditor.h"
 #include "grid/gridmodel.h"
 #include "writerig.h"
@@ -16,6 +17,8 @@
 #include <QDateEdit>
 #include <QJsonArray>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QStandardItemModel>
 #include <QValidator>
 #include <QTableWidget>
 #include <QPushButton>
@@ -50,6 +53,7 @@ private slots:
     void closeAsksBeforeLosingStagedEdits();
     void exportWritesTheView();
     void editorsFollowTheFieldType();
+    void multiPicklistIsAListOfCheckBoxes();
 
 private:
     std::unique_ptr<GridEditor> open(const QString &object);
@@ -629,6 +633,40 @@ void TestGridEditor::editorsFollowTheFieldType()
     QVERIFY(accounts->model()->data(accounts->model()->index(0, 0), GridModel::RawRole).isNull()); // no Id: Salesforce gives one
     accounts->model()->undoStack()->undo();
     QVERIFY(!accounts->model()->hasStagedChanges());
+}
+
+void TestGridEditor::multiPicklistIsAListOfCheckBoxes()
+{
+    // Shipment__c.Services__c in tether-sim: a multi-select picklist, mirrored as text[].
+    using tether::ui::GridColumn;
+    using tether::ui::GridDelegate;
+    using tether::ui::GridTable;
+    GridTable table;
+    GridColumn services;
+    services.name = QStringLiteral("services__c");
+    services.salesforceType = QStringLiteral("multipicklist");
+    services.pgType = QStringLiteral("text[]");
+    services.updateable = services.createable = true;
+    services.picklistValues = {QStringLiteral("Express"), QStringLiteral("Insured"), QStringLiteral("Fragile")};
+    table.columns << services;
+    GridDelegate delegate(&table);
+    QStandardItemModel cells(1, 1);
+    cells.setData(cells.index(0, 0), QStringLiteral("Fragile;Express"), GridModel::RawRole);
+    QWidget parent;
+    QStyleOptionViewItem option;
+    std::unique_ptr<QWidget> editor(delegate.createEditor(&parent, option, cells.index(0, 0)));
+    auto *list = qobject_cast<QListWidget *>(editor.get());
+    QVERIFY(list);
+    QCOMPARE(list->count(), 3);
+    delegate.setEditorData(list, cells.index(0, 0));
+    QCOMPARE(list->item(0)->checkState(), Qt::Checked);   // Express
+    QCOMPARE(list->item(1)->checkState(), Qt::Unchecked); // Insured
+    QCOMPARE(list->item(2)->checkState(), Qt::Checked);   // Fragile
+    list->item(1)->setCheckState(Qt::Checked);
+    list->item(2)->setCheckState(Qt::Unchecked);
+    delegate.setModelData(list, &cells, cells.index(0, 0));
+    // In the org's order, as the grid writes an array: string_to_array(text, ';').
+    QCOMPARE(cells.data(cells.index(0, 0), Qt::EditRole).toString(), QStringLiteral("Express;Insured"));
 }
 
 QTEST_MAIN(TestGridEditor)

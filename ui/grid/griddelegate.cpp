@@ -6,6 +6,7 @@
 #include <QDateEdit>
 #include <QDateTimeEdit>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QRegularExpressionValidator>
 
@@ -13,11 +14,13 @@ namespace tether::ui {
 
 namespace {
 
-enum class EditorKind { Line, Picklist, Date, DateTime, Number, LongText };
+enum class EditorKind { Line, Picklist, MultiPicklist, Date, DateTime, Number, LongText };
 
 EditorKind kindOf(const GridColumn &c)
 {
     const QString &t = c.salesforceType;
+    if (t == QLatin1String("multipicklist") || (c.isArray() && !c.picklistValues.isEmpty()))
+        return EditorKind::MultiPicklist;
     if (t == QLatin1String("picklist") || t == QLatin1String("combobox") || (!c.picklistValues.isEmpty() && !c.isArray()))
         return EditorKind::Picklist;
     if (c.pgType == QLatin1String("date"))
@@ -52,6 +55,17 @@ QWidget *GridDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem 
         // A restricted picklist accepts only the org's values.
         box->setEditable(!c.restrictedPicklist);
         return box;
+    }
+    case EditorKind::MultiPicklist: {
+        // One check box per value of the org; the cell holds them as "a;b".
+        auto *list = new QListWidget(parent);
+        list->setObjectName(QStringLiteral("multiPicklistEditor"));
+        for (const QString &value : c.picklistValues) {
+            auto *item = new QListWidgetItem(value, list);
+            item->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+            item->setCheckState(Qt::Unchecked);
+        }
+        return list;
     }
     case EditorKind::Date: {
         auto *edit = new QDateEdit(parent);
@@ -92,7 +106,18 @@ void GridDelegate::setEditorData(QWidget *editor, const QModelIndex &index) cons
 {
     const QVariant value = index.data(GridModel::RawRole);
     const QString text = value.toString();
-    if (auto *box = qobject_cast<QComboBox *>(editor)) {
+    if (auto *list = qobject_cast<QListWidget *>(editor)) {
+        const QStringList chosen = text.split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        for (const QString &value : chosen) {
+            // A value the org no longer lists stays (and stays chosen) unless the picklist is restricted.
+            if (list->findItems(value, Qt::MatchExactly).isEmpty()) {
+                auto *item = new QListWidgetItem(value, list);
+                item->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+            }
+        }
+        for (int i = 0; i < list->count(); ++i)
+            list->item(i)->setCheckState(chosen.contains(list->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+    } else if (auto *box = qobject_cast<QComboBox *>(editor)) {
         const int i = box->findText(text);
         if (i >= 0)
             box->setCurrentIndex(i);
@@ -115,7 +140,14 @@ void GridDelegate::setEditorData(QWidget *editor, const QModelIndex &index) cons
 void GridDelegate::setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const
 {
     QString text;
-    if (auto *box = qobject_cast<QComboBox *>(editor)) {
+    if (auto *list = qobject_cast<QListWidget *>(editor)) {
+        QStringList chosen; // in the org's order
+        for (int i = 0; i < list->count(); ++i) {
+            if (list->item(i)->checkState() == Qt::Checked)
+                chosen << list->item(i)->text();
+        }
+        text = chosen.join(QLatin1Char(';'));
+    } else if (auto *box = qobject_cast<QComboBox *>(editor)) {
         text = box->currentText();
     } else if (auto *date = qobject_cast<QDateEdit *>(editor)) {
         text = date->date().toString(Qt::ISODate);
@@ -137,6 +169,8 @@ void GridDelegate::updateEditorGeometry(QWidget *editor, const QStyleOptionViewI
     QRect r = option.rect;
     if (qobject_cast<QPlainTextEdit *>(editor))
         r.setSize(QSize(qMax(r.width(), 360), qMax(r.height(), 140))); // long text gets room
+    if (auto *list = qobject_cast<QListWidget *>(editor)) // every value in sight, up to a point
+        r.setSize(QSize(qMax(r.width(), 240), qBound(r.height(), list->sizeHintForRow(0) * list->count() + 6, 240)));
     editor->setGeometry(r);
     Q_UNUSED(index);
 }

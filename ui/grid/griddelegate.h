@@ -1,9 +1,10 @@
 // GridDelegate: the editor for a cell chosen by the field's Salesforce type —
 // a drop-down of the org's picklist values (only those when the picklist is
-// restricted), date and date/time pickers, numbers held to the field's
-// precision and scale, a taller editor for long text. Checkboxes need no
-// editor (the model's check state). Values go back to the model as text in
-// PostgreSQL's input format.
+// restricted), a list of check boxes for a multi-select picklist, date and
+// date/time pickers, numbers held to the field's precision and scale, a
+// taller editor for long text. Checkboxes need no editor (the model's check
+// state). Values go back to the model as text in PostgreSQL's input format
+// (a multi-select picklist as "a;b", the grid's spelling of the array).
 #pragma once
 
 #include "grid/gridtable.h"
