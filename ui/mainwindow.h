@@ -5,6 +5,8 @@
 // (setup assistant, settings, object picker) are asked for with signals.
 #pragma once
 
+#include "lifecycle/desktopsettings.h"
+
 #include <QMainWindow>
 
 class QLabel;
@@ -41,7 +43,7 @@ public:
 
     // QSettings key of the chosen rate (requests per second), shared with the
     // setup assistant and the settings dialog.
-    static QString rateSettingsKey() { return QStringLiteral("sync/requestsPerSecond"); }
+    static QString rateSettingsKey() { return QLatin1String(lifecycle::RateSettingsKey); }
 
 signals:
     void setupAssistantRequested();

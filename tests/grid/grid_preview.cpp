@@ -37,7 +37,12 @@ void waitFor(const std::function<bool()> &done, int ms = 30000)
 void screenshot(QWidget *window, const QString &path)
 {
     window->raise();
-    QTest::qWait(400); // let the window paint on the X server before import reads it
+    // Painted on the X server before import reads it: exposed, and every
+    // pending paint event delivered.
+    if (!QTest::qWaitForWindowExposed(window))
+        qWarning("grid_preview: the window was not exposed");
+    window->repaint();
+    QCoreApplication::processEvents();
     // The whole X screen, as imagemagick's `import -window root` takes it;
     // without imagemagick, the same root window through Qt.
     int rc = QProcess::execute(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"), path});
