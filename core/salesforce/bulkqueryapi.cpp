@@ -54,7 +54,8 @@ RequestId BulkQueryApi::results(const QString &jobId, const QString &locator, qi
 
 RequestId BulkQueryApi::results(const QString &jobId, const QString &locator, qint64 maxRecords, ApiCategory category,
                                 std::function<bool(const char *data, qsizetype size)> sink,
-                                RestClient::Callback<BulkResultsPage> done)
+                                RestClient::Callback<BulkResultsPage> done,
+                                std::function<void(const QString &nextLocator)> nextLocatorSeen)
 {
     ApiRequest rq;
     rq.path = QStringLiteral("jobs/query/%1/results").arg(jobId);
@@ -64,6 +65,16 @@ RequestId BulkQueryApi::results(const QString &jobId, const QString &locator, qi
         rq.query.append(QPair<QString, QString>(QStringLiteral("locator"), locator));
     rq.headers.append(QPair<QByteArray, QByteArray>("Accept", "text/csv"));
     rq.bodySink = std::move(sink);
+    if (rq.bodySink && nextLocatorSeen) {
+        rq.headersSeen = [seen = std::move(nextLocatorSeen)](const QList<QPair<QByteArray, QByteArray>> &headers) {
+            for (const auto &[name, value] : headers) {
+                if (name.compare("Sforce-Locator", Qt::CaseInsensitive) == 0) {
+                    const QByteArray loc = value.trimmed();
+                    return seen(loc == "null" ? QString() : QString::fromLatin1(loc));
+                }
+            }
+        };
+    }
     // A large page streamed at the pace of COPY takes longer than a JSON answer.
     if (rq.bodySink)
         rq.timeoutMs = 30 * 60 * 1000;

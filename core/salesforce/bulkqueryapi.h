@@ -42,8 +42,11 @@ public:
                       RestClient::Callback<BulkResultsPage> done);
     // The same, with the CSV handed to `sink` as it arrives (page.csv stays
     // empty): a page of any size passes through bounded memory.
+    // `nextLocatorSeen` hears the next page's locator (empty: this is the
+    // last) as soon as the answer's headers arrive, before the CSV.
     RequestId results(const QString &jobId, const QString &locator, qint64 maxRecords, ApiCategory category,
-                      std::function<bool(const char *data, qsizetype size)> sink, RestClient::Callback<BulkResultsPage> done);
+                      std::function<bool(const char *data, qsizetype size)> sink, RestClient::Callback<BulkResultsPage> done,
+                      std::function<void(const QString &nextLocator)> nextLocatorSeen = {});
     RequestId abort(const QString &jobId, ApiCategory category, RestClient::Callback<BulkJob> done);
 
 private:

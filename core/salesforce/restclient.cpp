@@ -77,6 +77,7 @@ struct RestClient::Pending
     QTimer *timer = nullptr;
     QString tokenUsed;
     bool streamed = false;     // part of the body went to request.bodySink
+    bool headersSeen = false;  // request.headersSeen was called
     bool sinkStopped = false;  // the sink refused more
 };
 
@@ -256,6 +257,15 @@ bool RestClient::streamBody(Pending *p, QNetworkReply *reply)
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status < 200 || status >= 300)
         return true; // an error's body is read whole, as usual
+    if (!p->headersSeen) {
+        p->headersSeen = true;
+        if (p->request.headersSeen) {
+            const RequestId id = p->id;
+            p->request.headersSeen(reply->rawHeaderPairs());
+            if (m_pending.value(id) != p || p->reply != reply)
+                return true; // the callback cancelled this request
+        }
+    }
     while (reply->bytesAvailable() > 0) {
         const QByteArray chunk = reply->read(1 << 20);
         if (chunk.isEmpty())

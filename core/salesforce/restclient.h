@@ -77,6 +77,9 @@ struct ApiRequest
     // code STREAM_STOPPED). Once a byte was handed over it is not retried.
     std::function<bool(const char *data, qsizetype size)> bodySink;
     qint64 streamBufferBytes = 4 << 20;
+    // With bodySink: called once with a 2xx answer's headers, before its first
+    // byte goes to the sink (a Bulk page's locator names the next page early).
+    std::function<void(const QList<QPair<QByteArray, QByteArray>> &headers)> headersSeen;
 };
 
 struct ApiReply

@@ -127,12 +127,13 @@ void Backfill::bulkStep(TableTask &task, std::function<void()> done)
     const QStringList fields = selectFields(task, true);
     const QString soql = QStringLiteral("SELECT %1 FROM %2").arg(fields.join(QStringLiteral(", ")), task.objectName);
     TableTask *t = &task;
-    // Results pages go from the socket into COPY as they download.
-    task.pageStream.reset();
-    task.bulk.setPageSink([this, t](const char *data, qsizetype size) {
-        if (!t->pageStream)
-            t->pageStream = std::make_unique<BulkPageStream>(m_context.config, t->schema, t->bulk.job().fields);
-        return t->pageStream->take(data, size);
+    // Results pages go from the socket into COPY as they download, each on a
+    // connection of its own: the page after this one may already be on its
+    // way. A page asked for again gets a new stream (the old one rolls back).
+    task.bulk.setPageSinks([this, t](const QString &locator) -> BulkQueryReader::PageSink {
+        auto stream = std::make_shared<BulkPageStream>(m_context.config, t->schema, t->bulk.job().fields, pageIntoTable(*t));
+        t->pageStreams[locator] = stream;
+        return [stream](const char *data, qsizetype size) { return stream->take(data, size); };
     });
     task.bulk.step(soql, fields, [this, t, done = std::move(done)](const BulkQueryReader::Result &result) {
         onBulkResult(*t, result);
@@ -147,11 +148,19 @@ void Backfill::onBulkResult(TableTask &task, const BulkQueryReader::Result &resu
     const bool columns = task.inColumnBackfill();
     StateUpdate state;
     state.addApiCalls = result.apiCalls;
-    if (result.kind != Kind::Page && result.kind != Kind::Failed)
-        task.pageStream.reset(); // no page came: nothing half-written is kept
+    // The stream of the page this result is about (the page at the committed
+    // locator); whatever it wrote is rolled back unless it commits below.
+    std::shared_ptr<BulkPageStream> stream;
+    if (auto it = task.pageStreams.find(task.bulk.job().locator); it != task.pageStreams.end()) {
+        stream = std::move(it->second);
+        task.pageStreams.erase(it);
+    }
+    if (result.kind == Kind::JobCreated || result.kind == Kind::JobGone)
+        task.pageStreams.clear(); // pages of another job
     switch (result.kind) {
     case Kind::JobCreated:
     case Kind::JobGone: {
+        task.backfill.stagePages = false; // a new run: its pages may go straight in again
         // A new job reads everything again: progress starts over with it.
         const BulkQueryReader::Job &job = task.bulk.job();
         state.bulkJobId = job.id;
@@ -162,7 +171,7 @@ void Backfill::onBulkResult(TableTask &task, const BulkQueryReader::Result &resu
             task.backfill.rowsDone = 0;
         }
         if (const store::PgError error = m_context.store->updateState(task.objectName, state)) {
-            task.bulk.clear(); // a job nobody can find after a restart is not used
+            task.clearBulk(); // a job nobody can find after a restart is not used
             m_events.databaseFailed(task, error, tr("Cannot save the sync state of %1: %2").arg(task.objectName, error.toString()));
         }
         return;
@@ -173,13 +182,18 @@ void Backfill::onBulkResult(TableTask &task, const BulkQueryReader::Result &resu
         return;
     case Kind::Failed: {
         // A page whose download was stopped because it could not be written
-        // fails for the database's reason, not the download's.
-        const std::unique_ptr<BulkPageStream> stream = std::move(task.pageStream);
+        // fails for the database's reason, not the download's. The page after
+        // it, asked for early, is abandoned with it.
+        task.pageStreams.clear();
+        if (stream && stream->abandoned())
+            return; // the engine changed the table meanwhile: the page is read again
+        if (stream && stream->intoTable() && stageAfter(task, stream->databaseError(), stream->problem()))
+            return; // the same page is read again, through staging
         if (stream && stream->databaseError()) {
             m_events.databaseFailed(task, stream->databaseError(),
                                     tr("Writing %1 to PostgreSQL failed: %2").arg(task.objectName, stream->databaseError().toString()));
         } else if (stream && !stream->problem().isEmpty()) {
-            task.bulk.clear(); // a job whose pages cannot be read is not read again
+            task.clearBulk(); // a job whose pages cannot be read is not read again
             m_events.taskFailed(task, tr("Bulk backfill of %1 got an unreadable page: %2 A new job starts.").arg(task.objectName, stream->problem()));
         } else {
             m_events.apiFailed(task, result.error, tr("Bulk backfill of %1 failed: %2").arg(task.objectName, result.error.toString()));
@@ -198,23 +212,32 @@ void Backfill::onBulkResult(TableTask &task, const BulkQueryReader::Result &resu
     if (result.page.csv.isEmpty()) {
         // Streamed: the rows are in the page's COPY, waiting for its commit.
         // (No stream at all: the page had no body, which still moves the cursor.)
-        std::unique_ptr<BulkPageStream> stream = std::move(task.pageStream);
+        if (stream && stream->abandoned()) {
+            task.bulk.pageRejected(); // the engine changed the table meanwhile: the page is read again
+            task.pageStreams.clear();
+            return;
+        }
         if (!stream)
-            stream = std::make_unique<BulkPageStream>(m_context.config, task.schema, task.bulk.job().fields);
+            stream = std::make_shared<BulkPageStream>(m_context.config, task.schema, task.bulk.job().fields);
         if (!stream->databaseError() && !stream->problem().isEmpty()) {
             task.bulk.pageRejected();
-            task.bulk.clear();
+            task.clearBulk();
             m_events.taskFailed(task, tr("Bulk backfill of %1 got an unreadable page: %2 A new job starts.").arg(task.objectName, stream->problem()));
             return;
         }
-        applied = apply(task, state, last, [&](const StateUpdate &s) { return stream->finish(s, columns); });
+        store::PgError failure;
+        applied = apply(task, state, last, [&](const StateUpdate &s) { return stream->finish(s, columns); }, &failure);
+        if (!applied && !(stream->intoTable() && stageAfter(task, failure, stream->problem()))) {
+            m_events.databaseFailed(task, failure,
+                                    tr("Writing %1 to PostgreSQL failed: %2").arg(task.objectName, failure.toString()));
+        }
     } else {
         // The CSV's columns are the job's, as it was created: a field added or
         // removed since does not make the page unreadable.
         const QueryPage page = pageFromBulkCsv(result.page.csv, task.schema, task.bulk.job().fields);
         if (!page.error.isEmpty()) {
             task.bulk.pageRejected();
-            task.bulk.clear(); // a job whose pages cannot be read is not read again
+            task.clearBulk(); // a job whose pages cannot be read is not read again
             m_events.taskFailed(task, tr("Bulk backfill of %1 got an unreadable page: %2 A new job starts.").arg(task.objectName, page.error));
             return;
         }
@@ -222,11 +245,38 @@ void Backfill::onBulkResult(TableTask &task, const BulkQueryReader::Result &resu
     }
     if (!applied) {
         task.bulk.pageRejected(); // the early request for the next page goes too
+        task.pageStreams.clear();
         return;
     }
     task.bulk.pageApplied();
     if (last)
         finishRun(task);
+}
+
+bool Backfill::pageIntoTable(const TableTask &task) const
+{
+    // Only a main backfill whose every row so far came from this run's own
+    // pages: then a page's rows cannot be in the table yet. A re-sync, a
+    // column backfill, or rows written some other way (a write through the
+    // proxy meanwhile) go through staging + upsert.
+    return !task.inColumnBackfill() && !task.backfill.stagePages && task.rowsInTable <= task.backfill.rowsDone;
+}
+
+bool Backfill::stageAfter(TableTask &task, const store::PgError &error, const QString &problem)
+{
+    // 23xxx: a row is there already (23505); 22xxx: a value COPY refused where
+    // the upsert's CAST takes it (a text longer than its varchar). A rewrite
+    // problem: the CSV was not what BulkCsvRows reads. Anything else (the
+    // connection, a trigger, a timeout) would fail the upsert too.
+    const bool staging = (error.kind == store::PgError::Kind::Server
+                          && (error.sqlState.startsWith(QLatin1String("23")) || error.sqlState.startsWith(QLatin1String("22"))))
+                         || !problem.isEmpty();
+    if (!staging)
+        return false;
+    task.backfill.stagePages = true;
+    qCInfo(lcSync).noquote() << task.objectName << "page could not be copied straight into its table ("
+                             << (error ? error.toString() : problem) << "); it is read again and written through staging";
+    return true;
 }
 
 bool Backfill::apply(TableTask &task, const QueryPage &page, StateUpdate state, bool last)
@@ -235,7 +285,8 @@ bool Backfill::apply(TableTask &task, const QueryPage &page, StateUpdate state, 
     return apply(task, state, last, [&](const StateUpdate &s) { return m_context.store->applyPage(task.schema, page, s, columns); });
 }
 
-bool Backfill::apply(TableTask &task, StateUpdate state, bool last, const std::function<ApplyResult(const StateUpdate &)> &write)
+bool Backfill::apply(TableTask &task, StateUpdate state, bool last, const std::function<ApplyResult(const StateUpdate &)> &write,
+                     store::PgError *failure)
 {
     const bool columns = task.inColumnBackfill();
     state.lastError = QString();
@@ -257,6 +308,10 @@ bool Backfill::apply(TableTask &task, StateUpdate state, bool last, const std::f
         state.bulkLocator = QString();
     }
     const ApplyResult applied = write(state);
+    if (applied.error && failure) {
+        *failure = applied.error;
+        return false;
+    }
     if (applied.error) {
         m_events.databaseFailed(task, applied.error,
                                 tr("Writing %1 to PostgreSQL failed: %2").arg(task.objectName, applied.error.toString()));
@@ -283,7 +338,7 @@ void Backfill::finishRun(TableTask &task)
     if (task.inColumnBackfill()) {
         qCInfo(lcSync).noquote() << task.objectName << "column backfill done:" << task.backfill.columns.join(u',');
         task.backfill.columns.clear();
-        task.bulk.clear();
+        task.clearBulk();
         task.startColumnBackfill(); // columns added meanwhile
         m_events.publish(task);
         return;
@@ -295,7 +350,7 @@ void Backfill::finishRun(TableTask &task)
     const QDateTime regular = now.addMSecs(m_context.config.reconcileIntervalMs);
     if (!task.purge.dueAt.isValid() || task.purge.dueAt > regular)
         task.purge.dueAt = regular;
-    task.bulk.clear();
+    task.clearBulk();
     qCInfo(lcSync).noquote() << task.objectName << "backfill complete:" << task.rowsInTable << "rows," << task.apiCalls << "API calls";
     m_events.reportBackfillCompleted(task);
     // Fields added while the main backfill ran are missing from its early pages.

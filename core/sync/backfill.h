@@ -26,7 +26,14 @@ private:
     // run's completion commits with it. False when nothing was kept.
     bool apply(TableTask &task, const QueryPage &page, StateUpdate state, bool last);
     // The same around `write`, which commits the page with the state it is given.
-    bool apply(TableTask &task, StateUpdate state, bool last, const std::function<ApplyResult(const StateUpdate &)> &write);
+    // With `failure`, a failed write is left there for the caller instead of reported.
+    bool apply(TableTask &task, StateUpdate state, bool last, const std::function<ApplyResult(const StateUpdate &)> &write,
+               store::PgError *failure = nullptr);
+    // Whether this run's next Bulk page may be copied straight into the table.
+    bool pageIntoTable(const TableTask &task) const;
+    // A page copied straight into the table failed in a way staging + upsert
+    // does not (`why`): true when the page is to be read again through staging.
+    bool stageAfter(TableTask &task, const store::PgError &error, const QString &problem);
     void finishRun(TableTask &task);
     QStringList selectFields(const TableTask &task, bool forBulk) const;
     QStringList pageColumns(const TableTask &task) const; // column backfill: which columns a page carries

@@ -7,15 +7,37 @@
 
 namespace tether::sync {
 
-BulkPageStream::BulkPageStream(const SyncConfig &config, const schema::TableSchema &table, QStringList jobFields)
-    : m_config(config), m_table(table), m_jobFields(std::move(jobFields))
+BulkPageStream::BulkPageStream(const SyncConfig &config, const schema::TableSchema &table, QStringList jobFields,
+                               bool intoTable)
+    : m_config(config), m_table(table), m_jobFields(std::move(jobFields)), m_intoTable(intoTable)
 {
 }
 
 BulkPageStream::~BulkPageStream()
 {
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.clear(); // nothing kept: what waits is not worth writing
+        m_queuedBytes = 0;
+    }
+    stopWriter();
     if (m_store)
         m_store->abortStreamedPage();
+}
+
+void BulkPageStream::abandon()
+{
+    m_abandoned = true;
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.clear();
+        m_queuedBytes = 0;
+    }
+    stopWriter();
+    if (m_store)
+        m_store->abortStreamedPage();
+    m_store.reset();
+    m_db.close();
 }
 
 bool BulkPageStream::start(const QByteArray &headerLine)
@@ -39,17 +61,71 @@ bool BulkPageStream::start(const QByteArray &headerLine)
         return false;
     }
     m_store = std::make_unique<MirrorStore>(m_db, m_config.schemaName);
-    if ((m_dbError = m_store->beginStreamedPage(m_table, m_columns))) {
+    QStringList copyColumns = m_columns;
+    if (m_intoTable) {
+        m_rows = std::make_unique<BulkCsvRows>(m_table, m_columns);
+        copyColumns = m_rows->targetColumns();
+        if (m_rows->passesThrough())
+            m_rows.reset(); // the CSV is already what the table takes
+    }
+    if ((m_dbError = m_store->beginStreamedPage(m_table, copyColumns, m_intoTable))) {
         m_store.reset();
         return false;
     }
     m_started = true;
+    m_writer = std::thread([this] { writeChunks(); });
+    return true;
+}
+
+void BulkPageStream::writeChunks()
+{
+    for (;;) {
+        QByteArray chunk;
+        {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [this] { return !m_queue.empty() || m_noMore; });
+            if (m_queue.empty())
+                return; // no more bytes
+            chunk = std::move(m_queue.front());
+            m_queue.pop_front();
+            m_queuedBytes -= chunk.size();
+        }
+        m_changed.notify_all(); // room for take()
+        if (!send(chunk.constData(), chunk.size())) {
+            std::lock_guard lock(m_mutex);
+            m_writerFailed = true;
+            m_queue.clear();
+            m_queuedBytes = 0;
+            m_changed.notify_all();
+            return;
+        }
+    }
+}
+
+bool BulkPageStream::stopWriter()
+{
+    if (!m_writer.joinable())
+        return !m_writerFailed;
+    {
+        std::lock_guard lock(m_mutex);
+        m_noMore = true;
+    }
+    m_changed.notify_all();
+    m_writer.join();
+    // The thread has stopped: what it set is ours to read.
+    if (m_writerFailed) {
+        if (!m_dbError)
+            m_dbError = m_writerError;
+        if (m_problem.isEmpty())
+            m_problem = m_writerProblem;
+        return false;
+    }
     return true;
 }
 
 bool BulkPageStream::take(const char *data, qsizetype size)
 {
-    if (m_dbError || !m_problem.isEmpty())
+    if (m_abandoned || m_dbError || !m_problem.isEmpty())
         return false;
     m_bytes += size;
     if (!m_started) {
@@ -69,7 +145,34 @@ bool BulkPageStream::take(const char *data, qsizetype size)
         m_header.clear();
         m_header.squeeze();
     }
-    if (size > 0 && (m_dbError = m_store->streamPageData(data, size)))
+    if (size <= 0)
+        return true;
+    std::unique_lock lock(m_mutex);
+    // Waits while the page's thread is behind: the download waits with it.
+    m_changed.wait(lock, [this] { return m_queuedBytes < MaxQueuedBytes || m_writerFailed; });
+    if (m_writerFailed) {
+        lock.unlock();
+        stopWriter();
+        return false;
+    }
+    m_queue.emplace_back(data, size);
+    m_queuedBytes += size;
+    lock.unlock();
+    m_changed.notify_all();
+    return true;
+}
+
+bool BulkPageStream::send(const char *data, qsizetype size)
+{
+    if (m_rows) {
+        if (!m_rows->feed(data, size)) {
+            m_writerProblem = m_rows->problem();
+            return false;
+        }
+        data = m_rows->output().data();
+        size = qsizetype(m_rows->output().size());
+    }
+    if (size > 0 && (m_writerError = m_store->streamPageData(data, size)))
         return false;
     return true;
 }
@@ -77,12 +180,18 @@ bool BulkPageStream::take(const char *data, qsizetype size)
 ApplyResult BulkPageStream::finish(const StateUpdate &state, bool columnsOnly)
 {
     ApplyResult result;
+    if (m_abandoned) {
+        result.error.kind = store::PgError::Kind::Client;
+        result.error.message = QStringLiteral("the page was abandoned");
+        return result;
+    }
     if (!m_started) {
         // Nothing but a header (or not even that): an empty page still moves the cursor.
         const QByteArray header = m_header.isEmpty() ? m_jobFields.join(u',').toUtf8() : m_header.trimmed();
         if (!m_dbError && m_problem.isEmpty())
             start(header);
     }
+    stopWriter(); // every byte taken is written, or the write failed
     if (m_dbError || !m_problem.isEmpty()) {
         result.error = m_dbError;
         if (!m_dbError) {
@@ -90,6 +199,16 @@ ApplyResult BulkPageStream::finish(const StateUpdate &state, bool columnsOnly)
             result.error.message = m_problem;
         }
         return result;
+    }
+    if (m_rows) {
+        if (!m_rows->finish()) {
+            result.error.kind = store::PgError::Kind::Client;
+            result.error.message = m_problem = m_rows->problem();
+            return result;
+        }
+        const std::string_view last = m_rows->output();
+        if (!last.empty() && (result.error = m_dbError = m_store->streamPageData(last.data(), qsizetype(last.size()))))
+            return result;
     }
     result = m_store->finishStreamedPage(m_table, m_columns, state, columnsOnly);
     m_store.reset();

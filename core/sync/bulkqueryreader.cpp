@@ -89,7 +89,7 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
     }
 
     if (!m_complete && !m_checkStatus) {
-        requestPage(m_job.locator); // its answer says whether the job is complete
+        requestPage(m_job.locator, false); // its answer says whether the job is complete
         return;
     }
 
@@ -138,32 +138,66 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
                     onPage(page);
             });
         }
-        return; // onPage() delivers it when it arrives
+        return; // onAheadPage() delivers it when it arrives
     }
-    requestPage(m_job.locator);
+    requestPage(m_job.locator, false);
 }
 
-void BulkQueryReader::requestPage(const QString &locator)
+void BulkQueryReader::requestPage(const QString &locator, bool ahead)
 {
     std::weak_ptr<char> alive = m_alive;
-    m_ahead = salesforce::BulkQueryApi(m_client).results(
-        m_job.id, locator, m_maxRecords, m_category, m_sink, [this, alive](const BulkResultsPage &page) {
+    PageSink sink = m_sinkFor ? m_sinkFor(locator) : PageSink();
+    // A streamed page names the next one in its headers: that page is asked
+    // for at once, so it downloads (and is written) while this one is.
+    std::function<void(const QString &)> nextSeen;
+    if (sink && !ahead) {
+        nextSeen = [this, alive](const QString &next) {
+            if (!alive.expired() && !next.isEmpty() && !m_ahead && !m_aheadPage && m_done)
+                requestPage(next, true);
+        };
+    }
+    const RequestId id = salesforce::BulkQueryApi(m_client).results(
+        m_job.id, locator, m_maxRecords, m_category, std::move(sink),
+        [this, alive, ahead](const BulkResultsPage &page) {
             if (alive.expired() || page.error.kind == SalesforceError::Kind::Cancelled)
                 return;
-            onPage(page);
-        });
+            if (ahead)
+                onAheadPage(page);
+            else
+                onPage(page);
+        },
+        std::move(nextSeen));
+    (ahead ? m_ahead : m_request) = id;
+}
+
+void BulkQueryReader::onAheadPage(const BulkResultsPage &page)
+{
+    m_ahead = 0;
+    if (m_done && !m_request) {
+        onPage(page); // step() is waiting for it
+        return;
+    }
+    // Arrived before anyone asked (the page before it is still being read or
+    // written): kept for step().
+    m_aheadPage = page;
+}
+
+void BulkQueryReader::dropAhead()
+{
+    // The early request belongs to a page after one that was not kept.
+    if (m_ahead)
+        m_client->cancel(m_ahead);
+    m_ahead = 0;
+    m_aheadPage.reset();
 }
 
 void BulkQueryReader::onPage(const BulkResultsPage &page)
 {
-    m_ahead = 0;
-    if (!m_done) {
-        // Fetched early and arrived before anyone asked: keep it for step().
-        m_aheadPage = page;
-        return;
-    }
+    m_request = 0;
     Result result;
     result.apiCalls = 1;
+    if (page.error)
+        dropAhead(); // this page is read again: what follows it waits
     if (page.error && page.error.errorCode == QLatin1String("STREAM_STOPPED")) {
         // The page's receiver stopped the download (it could not write it):
         // the job is complete, the same page is read again.
@@ -203,10 +237,10 @@ void BulkQueryReader::onPage(const BulkResultsPage &page)
     result.kind = Result::Kind::Page;
     result.page = page;
     m_pendingLocator = page.locator;
-    // Ask for the next page now, so it downloads while this one is written
-    // (whole pages only: a streamed page is written as it downloads).
-    if (!page.isLastPage() && !m_sink)
-        requestPage(page.locator);
+    // Ask for the next page now, if its headers have not done so already, so
+    // it downloads while this one is written.
+    if (!page.isLastPage() && !m_ahead && !m_aheadPage)
+        requestPage(page.locator, true);
     finishStep(result);
 }
 
@@ -218,11 +252,7 @@ void BulkQueryReader::pageApplied()
 
 void BulkQueryReader::pageRejected()
 {
-    // The early request belongs to a page after one that was not kept.
-    if (m_ahead)
-        m_client->cancel(m_ahead);
-    m_ahead = 0;
-    m_aheadPage.reset();
+    dropAhead();
     m_pendingLocator.clear();
 }
 

@@ -74,11 +74,17 @@ public:
     // that says neither (the job gone, or an unknown error) is followed by a
     // status check.
     void step(const QString &soql, const QStringList &fields, Done done);
-    // With a sink, each results page is streamed to it as it downloads
-    // (Result::page.csv stays empty) and no page is fetched early: memory
-    // stays bounded whatever maxRecords is. Without, pages arrive whole.
+    // With sinks, each results page is streamed to a sink of its own as it
+    // downloads (Result::page.csv stays empty): memory stays bounded whatever
+    // maxRecords is. `sinkFor` gives the sink for the page at a locator (empty:
+    // the first); it is asked once per request, in the order the pages are
+    // requested. The next page is requested as soon as a page's headers name
+    // it, so two pages may download (and be written) at once; the results
+    // still come out of step() one page at a time, in order. Without sinks,
+    // pages arrive whole, the next one requested while the current one is
+    // written.
     using PageSink = std::function<bool(const char *data, qsizetype size)>;
-    void setPageSink(PageSink sink) { m_sink = std::move(sink); }
+    void setPageSinks(std::function<PageSink(const QString &locator)> sinkFor) { m_sinkFor = std::move(sinkFor); }
     void pageApplied();
     void pageRejected();
     // Abandons every request of this reader; a step in progress never calls
@@ -86,8 +92,10 @@ public:
     void cancel();
 
 private:
-    void requestPage(const QString &locator);
-    void onPage(const salesforce::BulkResultsPage &page);
+    void requestPage(const QString &locator, bool ahead);
+    void onPage(const salesforce::BulkResultsPage &page);      // the page step() waits for
+    void onAheadPage(const salesforce::BulkResultsPage &page); // the page after it
+    void dropAhead();
     void finishStep(const Result &result);
 
     salesforce::RestClient *m_client;
@@ -97,11 +105,11 @@ private:
     Job m_job;
     bool m_complete = false; // JobComplete seen
     bool m_checkStatus = false; // a results answer said neither "not complete" nor a page
-    PageSink m_sink;
+    std::function<PageSink(const QString &locator)> m_sinkFor;
     int m_delayMs = 0;
     QDateTime m_checkAt;
     Done m_done;                 // the step in progress
-    salesforce::RequestId m_request = 0; // its job request (pages use m_ahead)
+    salesforce::RequestId m_request = 0; // its request (the job, or the page it reads)
     // The page after the one being applied, requested early.
     salesforce::RequestId m_ahead = 0;
     std::optional<salesforce::BulkResultsPage> m_aheadPage;

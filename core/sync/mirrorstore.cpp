@@ -511,11 +511,14 @@ ApplyResult MirrorStore::applyPage(const schema::TableSchema &table, const Query
     return result;
 }
 
-PgError MirrorStore::beginStreamedPage(const schema::TableSchema &table, const QStringList &columns)
+PgError MirrorStore::beginStreamedPage(const schema::TableSchema &table, const QStringList &columns, bool intoTable)
 {
     QString staging;
-    if (PgError error = ensureStaging(table, columns, &staging))
-        return error;
+    if (!intoTable) {
+        if (PgError error = ensureStaging(table, columns, &staging))
+            return error;
+    }
+    const QString target = intoTable ? table.qualifiedName() : quoteIdent(staging);
     if (PgError error = m_db.begin())
         return error;
     QStringList quoted;
@@ -523,12 +526,13 @@ PgError MirrorStore::beginStreamedPage(const schema::TableSchema &table, const Q
         quoted << quoteIdent(column);
     const QString columnList = quoted.join(QStringLiteral(", "));
     PgResult started = m_db.startCopyIn(QStringLiteral("COPY %1 (%2) FROM STDIN WITH (FORMAT csv, FORCE_NULL (%2))")
-                                            .arg(quoteIdent(staging), columnList));
+                                            .arg(target, columnList));
     if (!started.ok()) {
         m_db.rollback();
         return started.error();
     }
     m_streaming = true;
+    m_streamingIntoTable = intoTable;
     return {};
 }
 
@@ -566,9 +570,13 @@ ApplyResult MirrorStore::finishStreamedPage(const schema::TableSchema &table, co
     // must not wait for a whole page to download.
     if (PgResult locked = m_db.exec(proxy::CaptureTriggers::mirrorWriteLockSql(table.qualifiedName(), true)); !locked.ok())
         return fail(locked.error());
-    const PgResult applied = upsertStaged(table, columns, stagingNameFor(table), columnsOnly, &result);
-    if (!applied.ok())
-        return fail(applied.error());
+    if (m_streamingIntoTable) {
+        result.inserted = copied.affectedRows(); // the rows are in the table already
+    } else {
+        const PgResult applied = upsertStaged(table, columns, stagingNameFor(table), columnsOnly, &result);
+        if (!applied.ok())
+            return fail(applied.error());
+    }
     StateUpdate state = stateUpdate;
     state.addRowsInTable += result.inserted;
     state.addPagesApplied += 1;

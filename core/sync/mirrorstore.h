@@ -59,7 +59,13 @@ public:
     // (no header) as they arrive, then finish — the rows, their upsert and
     // `stateUpdate` commit in one transaction — or abort (nothing is kept).
     // Nothing else may use the connection in between.
-    store::PgError beginStreamedPage(const schema::TableSchema &table, const QStringList &columns);
+    //
+    // intoTable: the rows go straight into the table (`columns` are its
+    // columns, the values already in their COPY form: BulkCsvRows), for a
+    // first backfill whose rows cannot be there yet (decision 0028). A row
+    // that is there after all fails the page with 23505; the caller writes it
+    // again through staging.
+    store::PgError beginStreamedPage(const schema::TableSchema &table, const QStringList &columns, bool intoTable = false);
     store::PgError streamPageData(const char *data, qsizetype size);
     ApplyResult finishStreamedPage(const schema::TableSchema &table, const QStringList &columns,
                                    const StateUpdate &stateUpdate, bool columnsOnly = false);
@@ -80,6 +86,7 @@ private:
     QString m_schemaName;
     QHash<QString, QString> m_stagingSignature; // staging table -> column list it was made for
     bool m_streaming = false; // a streamed page's COPY is open
+    bool m_streamingIntoTable = false; // ... straight into the table
 };
 
 } // namespace tether::sync

@@ -124,6 +124,7 @@ bool SchemaTracker::apply(TableTask &task, const QByteArray &describeJson, const
     describeState.describeJson = describeJson;
     describeState.describeLastModified = lastModified;
     QList<schema::SchemaChange> changes;
+    task.releaseTable(); // a Bulk page being copied into the table would hold the change back
     if (const store::PgError error = store->prepareTable(table, m_context.config.stalePolicy, describeState, &changes))
         return !m_events.databaseFailed(task, error, tr("Cannot create or change the table %1: %2").arg(table.qualifiedName(), error.toString()));
     store::PgError loadError;
@@ -144,7 +145,7 @@ bool SchemaTracker::apply(TableTask &task, const QByteArray &describeJson, const
         columns.erase(std::remove_if(columns.begin(), columns.end(), [&](const QString &c) { return !table.column(c); }),
                       columns.end());
         if (task.phase == Phase::Polling && columns.isEmpty())
-            task.bulk.clear();
+            task.clearBulk();
         task.startColumnBackfill();
     }
     if (!changes.isEmpty()) {

@@ -34,7 +34,7 @@ void TableTask::restore(const TableState &state)
     backfill.rowsTotal = state.rowsTotal;
     backfill.rowsDone = state.rowsDone;
     bulk.clear();
-    pageStream.reset();
+    pageStreams.clear();
     poll.watermark = state.watermark;
     poll.lastAt = state.lastPollAt;
     poll.moreUrl.clear();
@@ -65,7 +65,7 @@ bool TableTask::startColumnBackfill()
         return false;
     backfill = Backfill{};
     backfill.columns = pendingColumns;
-    bulk.clear();
+    clearBulk();
     // Bulk for large tables, unless a column is one Bulk cannot serve.
     bool bulkPossible = true;
     const QStringList unsupported = schema.fieldsBulkCannotServe();

@@ -14,6 +14,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <map>
 #include <memory>
 
 namespace tether::sync {
@@ -54,14 +55,33 @@ public:
         QElapsedTimer rateClock;
         qint64 rateBaseRows = 0;
         double recordsPerSecond = 0;
+        // A Bulk page of this run could not be copied straight into the
+        // table (a row was there already, or a value needed the upsert's
+        // casts): the run's other pages go through staging (decision 0028).
+        bool stagePages = false;
     } backfill;
     BulkQueryReader bulk; // the Bulk job of the run
-    std::unique_ptr<BulkPageStream> pageStream; // its page being written while it downloads
-    // Abandons the Bulk job's request in flight and the page it was writing.
+    // Its pages being written while they download, by locator (empty: the
+    // first page): the page step() reads, and the one after it asked for early.
+    std::map<QString, std::shared_ptr<BulkPageStream>> pageStreams;
+    // Abandons the Bulk job's requests in flight and the pages they were writing.
     void stopBulk()
     {
         bulk.cancel();
-        pageStream.reset();
+        pageStreams.clear();
+    }
+    // Rolls back the pages being written (they are read again), so that the
+    // table can be changed: their COPY holds a lock on it.
+    void releaseTable()
+    {
+        for (auto &[locator, stream] : pageStreams)
+            stream->abandon();
+    }
+    // Forgets the Bulk job too.
+    void clearBulk()
+    {
+        bulk.clear();
+        pageStreams.clear();
     }
 
     struct Poll
