@@ -48,6 +48,7 @@ void BulkQueryReader::cancel()
         *id = 0;
     }
     m_aheadPage.reset();
+    m_aheadNext.clear();
     m_pendingLocator.clear();
 }
 
@@ -127,58 +128,76 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
         return;
     }
 
-    // A page asked for early: hand it over, or wait for it.
-    if (m_ahead || m_aheadPage) {
-        if (m_aheadPage) {
-            const BulkResultsPage page = *m_aheadPage;
-            m_aheadPage.reset();
-            // Never call back from inside step(): the caller is still in it.
-            QTimer::singleShot(0, m_client, [this, alive, page] {
-                if (!alive.expired())
-                    onPage(page);
-            });
-        }
-        return; // onAheadPage() delivers it when it arrives
+    // A page asked for early: hand it over, or wait for it. Either way it is
+    // now the page this step reads, and the one after it may be asked for.
+    if (m_aheadPage) {
+        const BulkResultsPage page = *m_aheadPage;
+        m_aheadPage.reset();
+        requestAhead();
+        // Never call back from inside step(): the caller is still in it.
+        QTimer::singleShot(0, m_client, [this, alive, page] {
+            if (!alive.expired())
+                onPage(page);
+        });
+        return;
+    }
+    if (m_ahead) {
+        m_request = m_ahead; // onPage() hears its answer
+        m_ahead = 0;
+        requestAhead();
+        return;
     }
     requestPage(m_job.locator, false);
+}
+
+void BulkQueryReader::requestAhead()
+{
+    const QString next = m_aheadNext;
+    m_aheadNext.clear();
+    if (!next.isEmpty() && m_sinkFor)
+        requestPage(next, true);
 }
 
 void BulkQueryReader::requestPage(const QString &locator, bool ahead)
 {
     std::weak_ptr<char> alive = m_alive;
     PageSink sink = m_sinkFor ? m_sinkFor(locator) : PageSink();
-    // A streamed page names the next one in its headers: that page is asked
-    // for at once, so it downloads (and is written) while this one is.
+    // The answer goes to whichever role the request has by then: the page
+    // asked for early becomes the step's page when the step comes to it.
+    auto id = std::make_shared<RequestId>(0);
+    // A streamed page names the next one in its headers: the step's page has
+    // it asked for at once, so it downloads (and is written) while this one
+    // is; the early page keeps the name for when its turn comes.
     std::function<void(const QString &)> nextSeen;
-    if (sink && !ahead) {
-        nextSeen = [this, alive](const QString &next) {
-            if (!alive.expired() && !next.isEmpty() && !m_ahead && !m_aheadPage && m_done)
+    if (sink) {
+        nextSeen = [this, alive, id](const QString &next) {
+            if (alive.expired() || next.isEmpty())
+                return;
+            if (*id == m_request && !m_ahead && !m_aheadPage)
                 requestPage(next, true);
+            else if (*id == m_ahead)
+                m_aheadNext = next;
         };
     }
-    const RequestId id = salesforce::BulkQueryApi(m_client).results(
+    *id = salesforce::BulkQueryApi(m_client).results(
         m_job.id, locator, m_maxRecords, m_category, std::move(sink),
-        [this, alive, ahead](const BulkResultsPage &page) {
+        [this, alive, id](const BulkResultsPage &page) {
             if (alive.expired() || page.error.kind == SalesforceError::Kind::Cancelled)
                 return;
-            if (ahead)
+            if (*id == m_ahead)
                 onAheadPage(page);
-            else
+            else if (*id == m_request)
                 onPage(page);
         },
         std::move(nextSeen));
-    (ahead ? m_ahead : m_request) = id;
+    (ahead ? m_ahead : m_request) = *id;
 }
 
 void BulkQueryReader::onAheadPage(const BulkResultsPage &page)
 {
+    // Arrived before the step came to it (the page before it is still being
+    // read or written): kept for step().
     m_ahead = 0;
-    if (m_done && !m_request) {
-        onPage(page); // step() is waiting for it
-        return;
-    }
-    // Arrived before anyone asked (the page before it is still being read or
-    // written): kept for step().
     m_aheadPage = page;
 }
 
@@ -189,6 +208,7 @@ void BulkQueryReader::dropAhead()
         m_client->cancel(m_ahead);
     m_ahead = 0;
     m_aheadPage.reset();
+    m_aheadNext.clear();
 }
 
 void BulkQueryReader::onPage(const BulkResultsPage &page)

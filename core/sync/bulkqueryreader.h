@@ -96,6 +96,7 @@ private:
     void onPage(const salesforce::BulkResultsPage &page);      // the page step() waits for
     void onAheadPage(const salesforce::BulkResultsPage &page); // the page after it
     void dropAhead();
+    void requestAhead(); // the page after the step's, when its locator is known
     void finishStep(const Result &result);
 
     salesforce::RestClient *m_client;
@@ -114,6 +115,7 @@ private:
     salesforce::RequestId m_ahead = 0;
     std::optional<salesforce::BulkResultsPage> m_aheadPage;
     QString m_pendingLocator; // locator after the page being applied
+    QString m_aheadNext;      // the locator the early page's headers named
     // Callbacks hold a weak reference: a reader destroyed while a cancelled
     // request's answer is still queued is not called.
     std::shared_ptr<char> m_alive = std::make_shared<char>();
