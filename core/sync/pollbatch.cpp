@@ -74,6 +74,12 @@ bool PollBatch::start(const QDateTime &now, std::function<void()> done)
     // five, so a call made for a due table also polls the tables that will be
     // due soonest: fresher data at no extra cost.
     const QList<TableTask *> batch = candidates.mid(0, m_context.config.pollBatchTables);
+    if (lcSync().isDebugEnabled()) {
+        QStringList names;
+        for (TableTask *task : batch)
+            names << QStringLiteral("%1(%2)").arg(task->objectName).arg(now.msecsTo(task->poll.dueAt));
+        qCDebug(lcSync).noquote() << "poll call for" << names.join(QStringLiteral(" "));
+    }
     QList<CompositeGet> gets;
     for (TableTask *task : batch) {
         // queryAll also returns soft-deleted rows (IsDeleted = true): deletes.
@@ -90,6 +96,7 @@ bool PollBatch::start(const QDateTime &now, std::function<void()> done)
 
 void PollBatch::onBatch(const QList<TableTask *> &tasks, const CompositeReadReply &reply)
 {
+    qCDebug(lcSync) << "poll answered," << tasks.size() << "tables";
     const double share = 1.0 / tasks.size();
     for (int i = 0; i < tasks.size(); ++i) {
         TableTask &task = *tasks[i];
