@@ -21,6 +21,7 @@
 #include "store/pgconnection.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -272,6 +273,19 @@ int main(int argc, char **argv)
     }
     test::SimControl control3(sim3.baseUrl(), sim3.fetchAccessToken(&why));
     const QString db3 = createDatabase(admin, cluster.connectionString(), QStringLiteral("bench_freshness"));
+    // SYNC_BENCH_TRACE=file: tether's request and poll log of stages 3 and 5,
+    // with millisecond timestamps, and the bench's own changes and sightings
+    // on the same clock, to see where the time between them goes.
+    const QString tracePath = qEnvironmentVariable("SYNC_BENCH_TRACE");
+    QByteArray trace;
+    auto note = [&](const QString &what) {
+        if (!tracePath.isEmpty())
+            trace += QDateTime::currentDateTime().toString(QStringLiteral("hh:mm:ss.zzz ")).toUtf8() + "bench " + what.toUtf8() + '\n';
+    };
+    if (!tracePath.isEmpty()) {
+        qputenv("QT_LOGGING_RULES", "tether.salesforce.debug=true;tether.sync.debug=true");
+        qputenv("QT_MESSAGE_PATTERN", "%{time hh:mm:ss.zzz} %{category} %{message}");
+    }
     HeadlessRun run3;
     startHeadless(run3, sim3.baseUrl(), db3, objects, 1.0 / 3.0);
     if (!waitFor([&] { return run3.sawLine("every table is backfilled") || run3.process.state() == QProcess::NotRunning; },
@@ -299,13 +313,16 @@ int main(int argc, char **argv)
         QTest::qWait(int(QRandomGenerator::global()->bounded(3000)));
         QElapsedTimer lag;
         lag.start();
+        note(QStringLiteral("update %1 %2").arg(object, mark));
         if (!control3.update(object, id, {{field, mark}}))
             continue;
+        note(QStringLiteral("updated %1 %2").arg(object, mark));
         const bool seen = waitFor([&] {
             return db3conn.exec(QStringLiteral("SELECT 1 FROM %1 WHERE id = $1 AND %2 = $2").arg(table, field.toLower()), {id, mark}).rowCount() == 1;
         }, 120000);
         if (seen)
             lags << lag.elapsed() / 1000.0;
+        note(QStringLiteral("seen %1 %2 after %3 s").arg(object, mark).arg(lag.elapsed() / 1000.0));
     }
     std::sort(lags.begin(), lags.end());
     auto pct = [](const QList<double> &sorted, double p) {
@@ -325,16 +342,25 @@ int main(int argc, char **argv)
         QTest::qWait(int(QRandomGenerator::global()->bounded(1500)));
         QElapsedTimer lag;
         lag.start();
+        note(QStringLiteral("update Account %1").arg(mark));
         if (!control3.update(QStringLiteral("Account"), id, {{QStringLiteral("Name"), mark}}))
             continue;
+        note(QStringLiteral("updated Account %1").arg(mark));
         const bool seen = waitFor([&] {
             return db3conn.exec(QStringLiteral("SELECT 1 FROM %1 WHERE id = $1 AND name = $2").arg(busyTable), {id, mark}).rowCount() == 1;
         }, 120000);
         if (seen)
             busyLags << lag.elapsed() / 1000.0;
+        note(QStringLiteral("seen Account %1 after %2 s").arg(mark).arg(lag.elapsed() / 1000.0));
     }
     run3.process.terminate();
     run3.process.waitForFinished(30000);
+    if (!tracePath.isEmpty()) {
+        run3.sawLine(QByteArray());
+        QFile file(tracePath);
+        if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            file.write(trace + "---- tether --headless ----\n" + run3.log);
+    }
     std::sort(busyLags.begin(), busyLags.end());
     out << "5. freshness, 1 busy table among 10 quiet ones at 1 request/3 s, " << busyLags.size() << " changes: p50 "
         << QString::number(pct(busyLags, 0.5), 'f', 1) << " s, p95 " << QString::number(pct(busyLags, 0.95), 'f', 1) << " s"

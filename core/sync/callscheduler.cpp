@@ -49,8 +49,10 @@ void CallScheduler::pump()
     auto tryStart = [&](const Starter &starter) { return starter && starter(now, done); };
     if (tryStart(m_work.describe) || tryStart(m_work.count) || tryStart(m_work.pollFollowUp))
         return;
-    // Alternate between backfill and polling so neither starves the other.
-    if (m_lastWasPoll ? tryStart(m_work.backfill) : false) {
+    // Alternate between polling and the rest (a backfill page, else a purge
+    // reconciliation step) so that neither starves the other: polls follow
+    // the limiter's rate (decision 0027), so some table is nearly always due.
+    if (m_lastWasPoll ? (tryStart(m_work.backfill) || tryStart(m_work.reconcile)) : false) {
         m_lastWasPoll = false;
         return;
     }

@@ -5,8 +5,9 @@
 //      that is gone),
 //   2. COUNT() of tables that still need a backfill (sizes pick REST or Bulk),
 //   3. follow-up pages of a poll that returned more than one page,
-//   4. a backfill page and a poll batch in turn, so neither starves the other,
-//   5. purge reconciliation.
+//   4. a poll batch and the rest in turn — a backfill page, else a purge
+//      reconciliation step — so that neither starves the other,
+//   5. purge reconciliation (also when nothing else is due).
 // Each kind skips tables that are backing off after an error. When nothing is
 // due the scheduler sleeps until the earliest table is.
 #pragma once

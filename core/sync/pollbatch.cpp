@@ -62,18 +62,46 @@ bool PollBatch::startFollowUp(const QDateTime &now, std::function<void()> done)
 
 bool PollBatch::start(const QDateTime &now, std::function<void()> done)
 {
-    QList<TableTask *> candidates;
+    QList<TableTask *> busy;  // changed in their last poll, due again
+    QList<TableTask *> quiet; // the others, in the order they fall due
     for (auto &t : m_context.tasks) {
-        if (pollable(*t, now) && t->poll.moreUrl.isEmpty())
-            candidates << t.get();
+        if (!pollable(*t, now) || !t->poll.moreUrl.isEmpty())
+            continue;
+        (t->poll.changed && t->poll.dueAt <= now ? busy : quiet) << t.get();
     }
-    std::sort(candidates.begin(), candidates.end(), [](TableTask *a, TableTask *b) { return a->poll.dueAt < b->poll.dueAt; });
-    if (candidates.isEmpty() || candidates.first()->poll.dueAt > now)
+    auto byDue = [](TableTask *a, TableTask *b) { return a->poll.dueAt < b->poll.dueAt; };
+    std::sort(busy.begin(), busy.end(), byDue);
+    std::sort(quiet.begin(), quiet.end(), byDue);
+    if (busy.isEmpty() && (quiet.isEmpty() || quiet.first()->poll.dueAt > now))
         return false;
-    // A /composite call costs one API call whether it carries one query or
-    // five, so a call made for a due table also polls the tables that will be
-    // due soonest: fresher data at no extra cost.
-    const QList<TableTask *> batch = candidates.mid(0, m_context.config.pollBatchTables);
+    // A table that just changed rides in the very next call, ahead of quiet
+    // tables however overdue they are (a busy table is in every call), but
+    // keeps at least one place for the quiet ones so that none starves. A
+    // /composite call costs one API call whether it carries one query or
+    // five, so the other places go to the quiet tables due soonest — in the
+    // order they fall due, which is the order they were last polled in: a
+    // round robin, so each waits one round and no longer.
+    const int places = qMax(1, m_context.config.pollBatchTables);
+    QList<TableTask *> batch = busy.mid(0, qMax(1, places - 1));
+    for (TableTask *task : std::as_const(quiet)) {
+        if (batch.size() >= places)
+            break;
+        batch << task;
+    }
+    for (TableTask *task : std::as_const(busy)) {
+        if (batch.size() >= places)
+            break;
+        if (!batch.contains(task))
+            batch << task;
+    }
+    for (TableTask *task : std::as_const(batch))
+        task->poll.startedAt = now;
+    if (lcSync().isDebugEnabled()) {
+        QStringList names;
+        for (TableTask *task : std::as_const(batch))
+            names << QStringLiteral("%1%2(%3)").arg(task->objectName, task->poll.changed ? QStringLiteral("*") : QString()).arg(now.msecsTo(task->poll.dueAt));
+        qCDebug(lcSync).noquote() << "poll call for" << names.join(QStringLiteral(" "));
+    }
     QList<CompositeGet> gets;
     for (TableTask *task : batch) {
         // queryAll also returns soft-deleted rows (IsDeleted = true): deletes.
@@ -90,6 +118,7 @@ bool PollBatch::start(const QDateTime &now, std::function<void()> done)
 
 void PollBatch::onBatch(const QList<TableTask *> &tasks, const CompositeReadReply &reply)
 {
+    qCDebug(lcSync) << "poll answered," << tasks.size() << "tables";
     const double share = 1.0 / tasks.size();
     for (int i = 0; i < tasks.size(); ++i) {
         TableTask &task = *tasks[i];
@@ -116,12 +145,13 @@ void PollBatch::onBatch(const QList<TableTask *> &tasks, const CompositeReadRepl
 
 int PollBatch::quietIntervalMs() const
 {
-    // A quiet table backs off, but not beyond the round in which the rate
-    // limiter can poll every table once (five per call): then no slot of the
-    // limiter goes unused while a table waits, and a change to a quiet table
-    // waits at most one round. At 1 request / 3 s, 10 tables are one round
-    // every 6 s; with the limit off, the floor keeps quiet tables to one poll
-    // every 2 s.
+    // A quiet table waits, but not beyond the round in which the rate limiter
+    // can poll every table once (five per call): then no slot of the limiter
+    // goes unused while a table waits, and a change to a quiet table waits at
+    // most one round. At 1 request / 3 s, 10 tables are one round every 6 s.
+    // A busy table takes a place in every call, so the quiet ones then wait a
+    // little longer than the round (they are overdue, never skipped). With the
+    // limit off, the floor keeps quiet tables to one poll every 2 s.
     const int cap = qMax(1, m_context.config.pollMaxIntervalMs);
     const salesforce::RateLimiter *limiter = m_context.client->limiter();
     if (!limiter)
@@ -131,8 +161,8 @@ int PollBatch::quietIntervalMs() const
         if (t->phase == Phase::Polling && !t->paused && !t->removed)
             ++tables;
     }
-    const qsizetype calls = (tables + m_context.config.pollBatchTables - 1) / qMax(1, m_context.config.pollBatchTables);
-    const double round = double(calls) * 1000.0 / qMax(0.001, limiter->requestsPerSecond());
+    const double calls = double(tables) / qMax(1, m_context.config.pollBatchTables);
+    const double round = calls * 1000.0 / qMax(0.001, limiter->requestsPerSecond());
     return int(qBound(double(qMin(2000, cap)), round, double(cap)));
 }
 
@@ -169,13 +199,20 @@ bool PollBatch::apply(TableTask &task, const QueryPage &page, double apiCallShar
     task.poll.lastAt = now;
     task.rowsInTable += applied.inserted - applied.deleted;
     const qint64 changed = applied.inserted + applied.updated;
-    // Adaptive interval: a table that changed is due again soon, a quiet one backs off.
-    const int maxMs = quietIntervalMs();
-    if (changed + applied.deleted > 0)
+    // A table that changed is due again at once (it rides in the next call);
+    // a quiet one waits one round, counted from when its call was started so
+    // that the call waiting for the limiter's next slot is not counted twice.
+    // No shorter steps in between: each would take a place from a table that
+    // has waited a whole round (decision 0027).
+    task.poll.changed = changed + applied.deleted > 0;
+    if (task.poll.changed) {
         task.poll.intervalMs = m_context.config.pollMinIntervalMs;
-    else
-        task.poll.intervalMs = qBound(1000, task.poll.intervalMs < 1000 ? 1000 : task.poll.intervalMs * 2, maxMs);
-    task.poll.dueAt = now.addMSecs(task.poll.intervalMs);
+        task.poll.dueAt = now.addMSecs(task.poll.intervalMs);
+    } else {
+        task.poll.intervalMs = quietIntervalMs();
+        const QDateTime from = task.poll.startedAt.isValid() && task.poll.startedAt < now ? task.poll.startedAt : now;
+        task.poll.dueAt = from.addMSecs(task.poll.intervalMs);
+    }
     if (changed + applied.deleted > 0) {
         StateUpdate changedAt;
         changedAt.lastChangeAt = now;

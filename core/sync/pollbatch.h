@@ -2,9 +2,10 @@
 // their watermark (less an overlap window, ordered by SystemModstamp and Id)
 // in one /composite call, through queryAll so soft deletes come along, and
 // follows further pages of a table that changed a lot. A table that changed
-// is due again at once; a quiet one backs off to SyncConfig::pollMaxIntervalMs,
-// or to the round in which the rate limiter can poll every table if that is
-// shorter (quietIntervalMs).
+// rides in the next call; a quiet one waits the round in which the rate
+// limiter can poll every table (quietIntervalMs), at most
+// SyncConfig::pollMaxIntervalMs, and quiet tables take their turns in the
+// order they were last polled (decision 0027).
 #pragma once
 
 #include "sync/compositeread.h"

@@ -28,7 +28,7 @@ struct SyncConfig
 
     int pollOverlapSeconds = 60;   // re-read window for late-committed changes
     int pollMinIntervalMs = 0;     // a busy table is due again at once
-    int pollMaxIntervalMs = 15000; // a quiet table backs off to this
+    int pollMaxIntervalMs = 15000; // a quiet table waits at most this (decision 0027)
     int pollBatchTables = 5;       // tables per /composite poll
     int describeIntervalMs = 10 * 60 * 1000;
     int reconcileIntervalMs = 60 * 60 * 1000;

@@ -39,6 +39,8 @@ void TableTask::restore(const TableState &state)
     poll.lastAt = state.lastPollAt;
     poll.moreUrl.clear();
     poll.dueAt = now;
+    poll.changed = false;
+    poll.startedAt = {};
     purge.due = false;
     purge.counted = false;
     if (purge.idJob)

@@ -90,6 +90,8 @@ public:
         QDateTime dueAt;
         QDateTime lastAt;
         int intervalMs = 0;
+        bool changed = false; // its last poll found changes: it rides in the next call
+        QDateTime startedAt;  // when its last poll call was started (rounds count from here)
         QString moreUrl; // next page of the current poll
     } poll;
 

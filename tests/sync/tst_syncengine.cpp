@@ -10,6 +10,8 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QScopeGuard>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -28,6 +30,7 @@ private slots:
     void oracleSeesEveryKindOfDifference();
     void writesAroundTheProxyFailClosed();
     void changesAndSoftDeletesArrive();
+    void changedTableRidesInTheNextPoll();
     void manyChangesSpanPages();
     void recordsWrittenTogetherAllArrive();
     void purgedRecordsRemovedByReconciliation();
@@ -243,6 +246,52 @@ void TestSyncEngine::changesAndSoftDeletesArrive()
     QString why;
     for (const QString &object : {QStringLiteral("Account"), QStringLiteral("Contact"), QStringLiteral("Opportunity")})
         QVERIFY2(mirrorEqualsSimulator(object, &why), qPrintable(why));
+}
+
+void TestSyncEngine::changedTableRidesInTheNextPoll()
+{
+    // The limiter is the bottleneck here (2 calls a second, quiet tables due
+    // every 300 ms, so every call could be filled with overdue quiet tables):
+    // still, a table whose poll found a change is in the very next call, with
+    // four quiet tables (decision 0027). pollApplied comes once per table per
+    // call, in call order, so between a changed Account poll and the next
+    // Account poll at most four other tables may be polled.
+    m_rig->limiter.setRequestsPerSecond(2);
+    const auto restoreRate = qScopeGuard([this] { m_rig->limiter.setRequestsPerSecond(200); });
+    const QString account = scalar(QStringLiteral("SELECT id FROM salesforce.account ORDER BY id LIMIT 1"));
+    QVERIFY(!account.isEmpty());
+    QSignalSpy polls(&m_rig->engine, &sync::SyncEngine::pollApplied);
+    auto accountPolls = [&] {
+        int n = 0;
+        for (const QList<QVariant> &poll : std::as_const(polls))
+            n += poll.at(0).toString() == QLatin1String("Account") && poll.at(1).toLongLong() > 0;
+        return n;
+    };
+    for (int i = 0; i < 10; ++i) {
+        const int before = accountPolls();
+        // Changed right after the last poll saw the previous change: the next
+        // call, half a second later, finds this one.
+        QVERIFY(m_control->update(QStringLiteral("Account"), account, {{QStringLiteral("Name"), QStringLiteral("busy-%1").arg(i)}}));
+        QTRY_VERIFY_WITH_TIMEOUT(accountPolls() > before, 20000);
+    }
+    int gaps = 0;
+    QSet<QString> quietPolled;
+    for (qsizetype i = 0; i < polls.size(); ++i) {
+        if (polls[i].at(0).toString() != QLatin1String("Account") || polls[i].at(1).toLongLong() == 0)
+            continue;
+        qsizetype next = i + 1;
+        while (next < polls.size() && polls[next].at(0).toString() != QLatin1String("Account")) {
+            quietPolled << polls[next].at(0).toString();
+            ++next;
+        }
+        if (next == polls.size())
+            break;
+        QVERIFY2(next - i - 1 <= 4, qPrintable(QStringLiteral("%1 other tables were polled before Account again").arg(next - i - 1)));
+        ++gaps;
+    }
+    QVERIFY(gaps >= 5);
+    // The places the busy table leaves go round all the quiet tables.
+    QCOMPARE(quietPolled.size(), m_objects.size() - 1);
 }
 
 void TestSyncEngine::manyChangesSpanPages()
