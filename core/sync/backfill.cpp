@@ -274,8 +274,9 @@ bool Backfill::stageAfter(TableTask &task, const store::PgError &error, const QS
     if (!staging)
         return false;
     task.backfill.stagePages = true;
-    qCInfo(lcSync).noquote() << task.objectName << "page could not be copied straight into its table ("
-                             << (error ? error.toString() : problem) << "); it is read again and written through staging";
+    qCInfo(lcSync).noquote() << QStringLiteral("%1 page could not be copied straight into its table (%2); it is read again "
+                                               "and written through staging")
+                                    .arg(task.objectName, error ? error.toString() : problem);
     return true;
 }
 

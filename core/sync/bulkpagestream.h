@@ -79,7 +79,7 @@ private:
     std::unique_ptr<BulkCsvRows> m_rows; // rewrites the rows for the table (intoTable)
 
     // Between take() and the page's thread.
-    static constexpr qsizetype MaxQueuedBytes = 8 << 20;
+    static constexpr qsizetype MaxQueuedBytes = 2 << 20;
     std::thread m_writer;
     std::mutex m_mutex;
     std::condition_variable m_changed;

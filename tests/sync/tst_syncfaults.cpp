@@ -16,6 +16,8 @@
 #include "testpg.h"
 
 #include <QJsonObject>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -37,6 +39,7 @@ private slots:
     void failedMigrationIsRetried();
     void stopCancelsALongStatement();
     void expiredBulkJobStartsOverWithinProgress();
+    void rowAlreadyThereSendsPagesThroughStaging();
 
 private:
     sync::SyncConfig config(const QString &database, const QStringList &objects) const;
@@ -611,6 +614,40 @@ void TestSyncFaults::expiredBulkJobStartsOverWithinProgress()
     QVERIFY(m_control->clearFaults());
     QString why;
     QVERIFY2(waitEqual(QStringLiteral("Invoice__c"), &why), qPrintable(why));
+}
+
+void TestSyncFaults::rowAlreadyThereSendsPagesThroughStaging()
+{
+    // A first Bulk backfill copies its pages straight into the empty table.
+    // A row that got into the table some other way meanwhile (here: written
+    // around the engine, with an old name) makes its page fail with 23505:
+    // that page is read again through staging + upsert, which overwrites the
+    // row with Salesforce's copy; nothing is reported to the person, and the
+    // mirror ends equal to the simulator.
+    QVERIFY(prepare(QStringLiteral("faults_row_there"), {QStringLiteral("Account")}));
+    const QList<QByteArray> pages = m_control->queryAllPages(QStringLiteral("SELECT Id, Name FROM Account ORDER BY Id DESC LIMIT 1"));
+    QVERIFY(!pages.isEmpty());
+    const QJsonObject last = QJsonDocument::fromJson(pages.first()).object().value(QLatin1String("records")).toArray().first().toObject();
+    const QString lastId = last.value(QLatin1String("Id")).toString();
+    QVERIFY(!lastId.isEmpty());
+    // The pages come slowly enough for the row to be there before its page.
+    QVERIFY(m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("/services/data/*/jobs/query/*/results")},
+                                 {QStringLiteral("kind"), QStringLiteral("latency")},
+                                 {QStringLiteral("latencyMs"), 300},
+                                 {QStringLiteral("count"), -1}}) > 0);
+    startEngine();
+    QTRY_VERIFY_WITH_TIMEOUT(scalar(QStringLiteral("SELECT to_regclass('salesforce.account') IS NOT NULL")) == QLatin1String("t"), 60000);
+    QCOMPARE(scalar(QStringLiteral("SELECT pages_applied FROM tether.sync_state WHERE object_name = 'Account'")), QStringLiteral("0"));
+    const store::PgResult written = m_mirror.exec(
+        QStringLiteral("BEGIN; SET LOCAL tether.writer = 'sync'; INSERT INTO salesforce.account (id, name) VALUES ('%1', 'an old copy'); COMMIT")
+            .arg(lastId));
+    QVERIFY2(written.ok(), qPrintable(written.error().toString()));
+    QVERIFY(waitCaughtUp());
+    QCOMPARE(scalar(QStringLiteral("SELECT name FROM salesforce.account WHERE id = $1"), {lastId}), last.value(QLatin1String("Name")).toString());
+    QVERIFY2(errorsSeen(QStringLiteral("Account")).isEmpty(), qPrintable(errorsSeen(QStringLiteral("Account")).join(u'\n')));
+    QVERIFY(m_control->clearFaults());
+    QString why;
+    QVERIFY2(waitEqual(QStringLiteral("Account"), &why), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestSyncFaults)
