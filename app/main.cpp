@@ -46,11 +46,12 @@ QString tr(const char *text) { return QCoreApplication::translate("main", text);
 
 int main(int argc, char **argv)
 {
-    // Bulk pages stream through buffers of about a megabyte, made on one
-    // thread and freed on another. glibc raises its mmap threshold after the
-    // first such free and keeps later ones in its heaps, one per thread, so
-    // the process grew with every page; a fixed threshold gives them back
-    // (decision 0028: 1M-record backfill 92 → 67 MB peak).
+    // Bulk pages stream through buffers of about a megabyte, many of them
+    // made on one thread (Qt's network thread, the engine's) and freed on
+    // another. glibc raises its mmap threshold after the first such free and
+    // keeps later ones in its per-thread heaps, so the process grew with every
+    // page; a fixed threshold gives them back (decision 0028: 1M-record
+    // backfill peak about 100 MB -> 66 MB, 71 MB for 3M).
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     // --help, --version and --headless never need a display.
     std::unique_ptr<QCoreApplication> app;

@@ -4,6 +4,7 @@
 #include "sync/syncconfig.h"
 
 #include <QCoreApplication>
+#include <cstring>
 
 namespace tether::sync {
 
@@ -91,7 +92,12 @@ void BulkPageStream::writeChunks()
             m_queuedBytes -= chunk.size();
         }
         m_changed.notify_all(); // room for take()
-        if (!send(chunk.constData(), chunk.size())) {
+        const bool sent = send(chunk.constData(), chunk.size());
+        {
+            std::lock_guard lock(m_mutex);
+            m_spare.push_back(std::move(chunk));
+        }
+        if (!sent) {
             std::lock_guard lock(m_mutex);
             m_writerFailed = true;
             m_queue.clear();
@@ -155,7 +161,14 @@ bool BulkPageStream::take(const char *data, qsizetype size)
         stopWriter();
         return false;
     }
-    m_queue.emplace_back(data, size);
+    QByteArray chunk;
+    if (!m_spare.empty()) {
+        chunk = std::move(m_spare.back());
+        m_spare.pop_back();
+    }
+    chunk.resize(size); // keeps its capacity
+    std::memcpy(chunk.data(), data, size_t(size));
+    m_queue.push_back(std::move(chunk));
     m_queuedBytes += size;
     lock.unlock();
     m_changed.notify_all();

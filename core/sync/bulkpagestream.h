@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace tether::sync {
 
@@ -79,11 +80,12 @@ private:
     std::unique_ptr<BulkCsvRows> m_rows; // rewrites the rows for the table (intoTable)
 
     // Between take() and the page's thread.
-    static constexpr qsizetype MaxQueuedBytes = 2 << 20;
+    static constexpr qsizetype MaxQueuedBytes = 4 << 20;
     std::thread m_writer;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<QByteArray> m_queue;
+    std::vector<QByteArray> m_spare; // written chunks, kept for the next bytes (no allocation per chunk)
     qsizetype m_queuedBytes = 0;
     bool m_noMore = false;    // the caller is done (finish, or giving up)
     bool m_writerFailed = false;
