@@ -77,6 +77,7 @@ public:
                                 const QDateTime &changedBefore);
 
 private:
+    store::PgError skipOwnTriggers(const schema::TableSchema &table);
     store::PgError ensureStaging(const schema::TableSchema &table, const QStringList &columns,
                                  QString *stagingName);
     store::PgResult upsertStaged(const schema::TableSchema &table, const QStringList &columns, const QString &staging,
@@ -87,6 +88,7 @@ private:
     QHash<QString, QString> m_stagingSignature; // staging table -> column list it was made for
     bool m_streaming = false; // a streamed page's COPY is open
     bool m_streamingIntoTable = false; // ... straight into the table
+    bool m_triggersSkipped = false;    // ... with session_replication_role = replica
 };
 
 } // namespace tether::sync

@@ -30,6 +30,7 @@ private slots:
     void pageCopiedIntoTableEqualsStagedPage_data();
     void pageCopiedIntoTableEqualsStagedPage();
     void pageCopiedIntoTableRefusesARowThatIsThere();
+    void pageCopiedIntoTableFiresAPersonsTrigger();
     void syncStatusView();
 
 private:
@@ -475,6 +476,42 @@ void TestMirrorStore::pageCopiedIntoTableRefusesARowThatIsThere()
     QVERIFY(m_store->loadState(QStringLiteral("Widget__c")).bulkLocator != QStringLiteral("after-conflict"));
     // The row written around the engine goes again (the state never counted it).
     QVERIFY(m_db.exec(QStringLiteral("DELETE FROM salesforce.widget__c WHERE id LIKE 'a0U%'")).ok());
+}
+
+void TestMirrorStore::pageCopiedIntoTableFiresAPersonsTrigger()
+{
+    // A page copied into a table that has only Tether's own triggers skips
+    // them (session_replication_role); a trigger of anyone else's still sees
+    // every row, and so does one on tether.sync_state.
+    const schema::TableSchema table = widgetTable();
+    sync::SyncConfig config;
+    config.databaseConnectionString = m_info;
+    const QStringList fields{QStringLiteral("Id"), QStringLiteral("Name"), QStringLiteral("SystemModstamp")};
+    QVERIFY(m_db.exec(QStringLiteral(
+        "CREATE TABLE IF NOT EXISTS public.widget_seen (id text); "
+        "CREATE OR REPLACE FUNCTION public.widget_seen() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$BEGIN INSERT INTO public.widget_seen VALUES (coalesce(to_jsonb(NEW)->>'id', to_jsonb(NEW)->>'object_name')); RETURN NEW; END$$; "
+        "CREATE TRIGGER a_persons_trigger AFTER INSERT ON salesforce.widget__c FOR EACH ROW EXECUTE FUNCTION public.widget_seen()")).ok());
+    auto copy = [&](const QByteArray &id) {
+        const QByteArray csv = "\"Id\",\"Name\",\"SystemModstamp\"\n\"" + id + "\",\"seen\",\"2024-07-04T10:00:00.000Z\"\n";
+        sync::BulkPageStream stream(config, table, fields, true);
+        if (!stream.take(csv.constData(), csv.size()))
+            return stream.problem();
+        const sync::ApplyResult result = stream.finish({}, false);
+        return result.error ? result.error.toString() : QString();
+    };
+    QString why = copy("a0V000000000001AAA");
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM public.widget_seen WHERE id = 'a0V000000000001AAA'")), QStringLiteral("1"));
+    QVERIFY(m_db.exec(QStringLiteral("DROP TRIGGER a_persons_trigger ON salesforce.widget__c")).ok());
+    // Only Tether's triggers now: the page skips them, the state's trigger still fires.
+    QVERIFY(m_db.exec(QStringLiteral("CREATE TRIGGER a_persons_trigger AFTER UPDATE ON tether.sync_state FOR EACH ROW "
+                                     "EXECUTE FUNCTION public.widget_seen()")).ok());
+    why = copy("a0V000000000002AAA");
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.widget__c WHERE id = 'a0V000000000002AAA'")), QStringLiteral("1"));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM public.widget_seen WHERE id = 'Widget__c'")), QStringLiteral("1"));
+    QVERIFY(m_db.exec(QStringLiteral("DROP TRIGGER a_persons_trigger ON tether.sync_state; DROP TABLE public.widget_seen")).ok());
 }
 
 void TestMirrorStore::syncStatusView()
