@@ -122,6 +122,13 @@ void PollBatch::onBatch(const QList<TableTask *> &tasks, const CompositeReadRepl
     const double share = 1.0 / tasks.size();
     for (int i = 0; i < tasks.size(); ++i) {
         TableTask &task = *tasks[i];
+        if (task.paused || task.removed) {
+            // Paused (or dropped) while the call was on its way: the table
+            // stays as it was when the person paused it. The watermark did not
+            // move, so the next poll after resuming reads the same changes.
+            task.apiCalls += share;
+            continue;
+        }
         if (!reply.http.ok()) {
             task.apiCalls += share;
             m_events.apiFailed(task, reply.http.error, tr("Polling %1 failed: %2").arg(task.objectName, reply.http.error.toString()));
