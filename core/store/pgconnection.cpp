@@ -203,7 +203,7 @@ PgResult PgConnection::exec(const QString &sql, const QVariantList &params)
 PgResult PgConnection::copyIn(const QString &copySql,
                               const std::function<bool(QByteArray &chunk)> &produce)
 {
-    PgResult started = exec(copySql);
+    PgResult started = startCopyIn(copySql);
     if (!started.ok())
         return started;
     QByteArray chunk;
@@ -211,24 +211,10 @@ PgResult PgConnection::copyIn(const QString &copySql,
     while (more) {
         chunk.clear();
         more = produce(chunk);
-        if (!chunk.isEmpty() && PQputCopyData(m_conn, chunk.constData(), int(chunk.size())) != 1)
+        if (!chunk.isEmpty() && putCopyData(chunk.constData(), chunk.size()))
             break;
     }
-    const char *abortReason = more ? "client failed to send COPY data" : nullptr;
-    if (PQputCopyEnd(m_conn, abortReason) != 1)
-        return PgResult(nullptr, errorFromConnection(PgError::Kind::ConnectionLost));
-    PgResult last;
-    // Drain every result so the connection is ready for the next command.
-    while (PGresult *result = PQgetResult(m_conn)) {
-        PgResult current = finish(result);
-        if (last.ok())
-            last = current;
-    }
-    if (!last.ok())
-        return last;
-    if (PQstatus(m_conn) == CONNECTION_BAD)
-        return PgResult(nullptr, errorFromConnection(PgError::Kind::ConnectionLost));
-    return last;
+    return endCopyIn(more ? "client failed to send COPY data" : nullptr);
 }
 
 PgResult PgConnection::copyIn(const QString &copySql, const QByteArray &data)
