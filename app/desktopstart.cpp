@@ -24,6 +24,11 @@ DesktopStart::DesktopStart(EngineController *controller, const QString &keychain
 {
     qRegisterMetaType<tether::ui::SetupAssistant *>();
     connect(m_controller, &EngineController::loginNeeded, this, &DesktopStart::onLoginNeeded);
+    // Tables added or removed while running are the ones the next start syncs.
+    connect(m_controller, &EngineController::objectsChanged, this, [this](const QStringList &objects) {
+        m_choices.engine.objects = objects;
+        DesktopSettings::save(m_choices);
+    });
     connect(m_controller, &EngineController::stopped, this, [this] {
         m_stopping = false;
         const AfterStop after = std::exchange(m_afterStop, AfterStop::Nothing);
@@ -140,11 +145,33 @@ void DesktopStart::showSetupAssistant()
     openAssistant(int(SetupAssistant::Mode::Full), {});
 }
 
+void DesktopStart::showAddObjects()
+{
+    if (m_assistant) {
+        m_assistant->raise();
+        m_assistant->activateWindow();
+        return;
+    }
+    openAssistant(int(SetupAssistant::Mode::AddObjects), {});
+}
+
 void DesktopStart::openAssistant(int mode, const QString &reason)
 {
     DesktopChoices initial = m_choices;
+    if (SetupAssistant::Mode(mode) == SetupAssistant::Mode::AddObjects && m_controller->settings().requestsPerSecond > 0)
+        initial.engine.requestsPerSecond = m_controller->settings().requestsPerSecond; // the slider may have moved it
     auto *assistant = new SetupAssistant(initial, m_store.get(), SetupAssistant::Mode(mode));
     assistant->setAttribute(Qt::WA_DeleteOnClose);
+    if (SetupAssistant::Mode(mode) == SetupAssistant::Mode::AddObjects) {
+        QStringList mirrored;
+        for (const tether::sync::TableStatus &status : m_controller->tableStatuses())
+            mirrored << status.objectName;
+        for (const QString &object : m_controller->settings().objects) {
+            if (!mirrored.contains(object))
+                mirrored << object; // chosen, not reported yet
+        }
+        assistant->borrowLogin(m_controller->session(), m_controller->apiBudget(), mirrored);
+    }
     if (!reason.isEmpty())
         assistant->setLoginReason(reason);
     if (m_tweak)
@@ -164,6 +191,12 @@ void DesktopStart::onAssistantFinished(int result)
     if (result != QDialog::Accepted) {
         if (firstStart)
             emit finished(); // nothing to run without an org
+        return;
+    }
+    if (assistant->mode() == SetupAssistant::Mode::AddObjects) {
+        const QStringList added = assistant->addedObjects();
+        if (!added.isEmpty())
+            m_controller->addTables(added); // saved through objectsChanged
         return;
     }
     const DesktopChoices chosen = assistant->choices();

@@ -55,6 +55,9 @@ public:
 public slots:
     // The whole assistant again (from the menu): on Finish the engine restarts with the new choices.
     void showSetupAssistant();
+    // Only the object picker, on the running engine's login: on Finish the
+    // ticked objects are added to the running sync, no restart.
+    void showAddObjects();
     // The settings dialog, applying its changes as they are made.
     tether::ui::SettingsDialog *showSettings(QWidget *parent = nullptr);
     // Forget the login on this computer (revoke: also end it at Salesforce), stop the sync, show the login page.

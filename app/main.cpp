@@ -193,7 +193,7 @@ int main(int argc, char **argv)
             QObject::connect(window.get(), &tether::ui::MainWindow::setupAssistantRequested, desktop.get(),
                              &DesktopStart::showSetupAssistant);
             QObject::connect(window.get(), &tether::ui::MainWindow::addObjectsRequested, desktop.get(),
-                             &DesktopStart::showSetupAssistant);
+                             &DesktopStart::showAddObjects);
             QObject::connect(window.get(), &tether::ui::MainWindow::settingsRequested, desktop.get(),
                              [&desktop, &window] { desktop->showSettings(window.get()); });
             // The main window comes once the assistant is done (or at once on later starts).

@@ -250,6 +250,10 @@
         <source>Records</source>
         <translation>Datensätze</translation>
     </message>
+    <message>
+        <source>Mirrored already. Remove it from the dashboard.</source>
+        <translation>Wird bereits gespiegelt. Entfernen Sie es im Dashboard.</translation>
+    </message>
 </context>
 <context>
     <name>tether::ui::ObjectsPage</name>
@@ -260,6 +264,10 @@
     <message>
         <source>Choose what to mirror. Each object becomes one table; you can add or remove objects later.</source>
         <translation>Wählen Sie, was gespiegelt wird. Jedes Objekt wird eine Tabelle; Sie können später Objekte hinzufügen oder entfernen.</translation>
+    </message>
+    <message>
+        <source>Tick the objects to add. The ones mirrored already stay ticked; the new ones are backfilled as soon as you choose Finish.</source>
+        <translation>Haken Sie die Objekte an, die hinzukommen sollen. Bereits gespiegelte bleiben angehakt; die neuen werden geladen, sobald Sie den Dialog abschließen.</translation>
     </message>
     <message>
         <source>Search by label or API name</source>
@@ -660,6 +668,10 @@
     <message>
         <source>Set up Tether</source>
         <translation>Tether einrichten</translation>
+    </message>
+    <message>
+        <source>Add objects</source>
+        <translation>Objekte hinzufügen</translation>
     </message>
     <message>
         <source>Log in to Salesforce again</source>

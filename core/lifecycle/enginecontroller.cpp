@@ -447,6 +447,9 @@ void EngineController::resync(const QString &objectName)
 
 void EngineController::removeTables(const QStringList &objectNames)
 {
+    // An empty list means "the default selection"; from here on it is explicit.
+    if (m_settings.objects.isEmpty())
+        m_settings.objects = m_order;
     for (const QString &name : objectNames) {
         m_statuses.remove(name);
         m_order.removeAll(name);
@@ -455,17 +458,21 @@ void EngineController::removeTables(const QStringList &objectNames)
     }
     if (m_sync)
         m_sync->removeTables(objectNames);
+    emit objectsChanged(m_settings.objects);
 }
 
 void EngineController::addTables(const QStringList &objectNames)
 {
+    if (m_settings.objects.isEmpty())
+        m_settings.objects = m_order;
     for (const QString &name : objectNames) {
         m_removed.remove(name);
-        if (!m_settings.objects.contains(name) && !m_settings.objects.isEmpty())
+        if (!m_settings.objects.contains(name))
             m_settings.objects << name;
     }
     if (m_sync)
         m_sync->addTables(objectNames);
+    emit objectsChanged(m_settings.objects);
 }
 
 void EngineController::setRequestsPerSecond(double requestsPerSecond)

@@ -119,6 +119,9 @@ signals:
     // A person has to log in again: the saved login is missing, refused or
     // revoked, or Salesforce ended the session. Comes with Failed.
     void loginNeeded(const QString &sentence);
+    // A person added or removed tables: the objects to mirror from now on
+    // (saved by the desktop app so the next start syncs the same ones).
+    void objectsChanged(const QStringList &objects);
     void stopped();
 
 private:

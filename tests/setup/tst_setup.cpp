@@ -81,6 +81,7 @@ private slots:
     void demoSkipsTheObjects();
     void assistantEndToEnd();
     void secondStartGoesStraightThrough();
+    void addObjectsShowsOnlyThePicker();
     void settingsRefusedPersistedAndApplied();
     void revokedTokenBringsBackOnlyTheLoginPage();
     void cleanupTestCase();
@@ -504,6 +505,77 @@ void TestSetup::secondStartGoesStraightThrough()
     QVERIFY(shown.isEmpty());
     QCOMPARE(controller.settings().objects, (QStringList{QStringLiteral("Account"), QStringLiteral("Contact")}));
     QVERIFY(controller.settings().database.contains(m_password)); // from the keychain, in memory only
+    QSignalSpy stopped(&controller, &EngineController::stopped);
+    controller.stop();
+    QVERIFY(stopped.wait(60000));
+}
+
+void TestSetup::addObjectsShowsOnlyThePicker()
+{
+    EngineController controller;
+    lifecycle::EngineSettings base;
+    base.dataDir = m_dataDir.path();
+    controller.configure(base, nullptr);
+    DesktopStart start(&controller, m_keychainService);
+    QSignalSpy shown(&start, &DesktopStart::assistantShown);
+    start.begin();
+    QVERIFY2(waitForState(controller, State::Syncing), qPrintable(controller.sentence()));
+    QTRY_COMPARE_WITH_TIMEOUT(controller.tableStatuses().size(), 2, 60000);
+
+    // "Add objects…": the picker alone, on the running login; the mirrored objects ticked and fixed.
+    start.showAddObjects();
+    QCOMPARE(shown.size(), 1);
+    SetupAssistant *assistant = start.assistant();
+    QVERIFY(assistant);
+    QCOMPARE(assistant->mode(), SetupAssistant::Mode::AddObjects);
+    QCOMPARE(assistant->pageIds(), QList<int>{int(SetupAssistant::ObjectsPageId)});
+    QVERIFY(QTest::qWaitForWindowExposed(assistant));
+    QCOMPARE(assistant->currentId(), int(SetupAssistant::ObjectsPageId));
+    auto *page = qobject_cast<ui::ObjectsPage *>(assistant->currentPage());
+    ui::ObjectListModel *model = page->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 3, 20000);
+    const QModelIndex account = model->index(model->rowOf(QStringLiteral("Account")), ui::ObjectListModel::LabelColumn);
+    QCOMPARE(account.data(Qt::CheckStateRole).value<Qt::CheckState>(), Qt::Checked);
+    QVERIFY(!(model->flags(account) & Qt::ItemIsUserCheckable));
+    QVERIFY(!model->setData(account, Qt::Unchecked, Qt::CheckStateRole));
+    QCOMPARE(model->selected(), (QStringList{QStringLiteral("Account"), QStringLiteral("Contact")}));
+    QVERIFY(!assistant->button(QWizard::FinishButton)->isEnabled()); // nothing new chosen yet
+    shoot(assistant, QStringLiteral("add-objects"));
+
+    // Tick Lead from the keyboard (search, then Enter on the row) and finish.
+    auto *search = assistant->findChild<QLineEdit *>(QStringLiteral("objectSearch"));
+    auto *table = assistant->findChild<QTableView *>(QStringLiteral("objectTable"));
+    search->setText(QStringLiteral("Lead"));
+    QCOMPARE(table->model()->rowCount(), 1);
+    table->setFocus();
+    table->setCurrentIndex(table->model()->index(0, ui::ObjectListModel::ApiNameColumn));
+    QTest::keyClick(table, Qt::Key_Return);
+    QCOMPARE(assistant->addedObjects(), QStringList{QStringLiteral("Lead")});
+    auto *estimate = assistant->findChild<QLabel *>(QStringLiteral("backfillEstimate"));
+    QTRY_VERIFY2_WITH_TIMEOUT(estimate->text().startsWith(QStringLiteral("1 object selected: ≈ ")), qPrintable(estimate->text()), 20000);
+    QVERIFY(assistant->button(QWizard::FinishButton)->isEnabled());
+    QSignalSpy states(&controller, &EngineController::stateChanged);
+    QTest::mouseClick(assistant->button(QWizard::FinishButton), Qt::LeftButton);
+
+    // Added to the running sync (no restart), saved for the next start, and mirrored.
+    QTRY_VERIFY_WITH_TIMEOUT(!start.assistant(), 5000);
+    QCOMPARE(controller.settings().objects,
+             (QStringList{QStringLiteral("Account"), QStringLiteral("Contact"), QStringLiteral("Lead")}));
+    QCOMPARE(DesktopSettings::load().engine.objects, controller.settings().objects);
+    const qint64 leads = m_control->stats().value(QLatin1String("records")).toObject().value(QLatin1String("Lead")).toInteger();
+    store::PgConnection db;
+    QVERIFY(!db.open(controller.databaseConnectionString()));
+    QTRY_COMPARE_WITH_TIMEOUT(db.exec(QStringLiteral("SELECT count(*) FROM tether.sync_state WHERE object_name = 'Lead' "
+                                                     "AND backfill_completed_at IS NOT NULL")).value(0, 0),
+                              QStringLiteral("1"), 120000);
+    QCOMPARE(db.exec(QStringLiteral("SELECT count(*) FROM %1.lead").arg(m_schema)).value(0, 0), QString::number(leads));
+    for (const QList<QVariant> &args : states)
+        QVERIFY(args.at(0).value<State>() != State::Stopped);
+
+    // Removing it from the dashboard is saved too.
+    controller.removeTables({QStringLiteral("Lead")});
+    QCOMPARE(DesktopSettings::load().engine.objects, (QStringList{QStringLiteral("Account"), QStringLiteral("Contact")}));
+
     QSignalSpy stopped(&controller, &EngineController::stopped);
     controller.stop();
     QVERIFY(stopped.wait(60000));

@@ -25,14 +25,16 @@ namespace tether::ui {
 
 // --- the model ---------------------------------------------------------------------
 
-void ObjectListModel::setObjects(const QList<schema::ObjectDescribe> &objects, const QStringList &selected)
+void ObjectListModel::setObjects(const QList<schema::ObjectDescribe> &objects, const QStringList &selected,
+                                 const QStringList &fixed)
 {
     beginResetModel();
     m_rows.clear();
     m_rowOf.clear();
     for (const schema::ObjectDescribe &object : objects) {
         m_rowOf.insert(object.name, int(m_rows.size()));
-        m_rows.append(Row{object, selected.contains(object.name), CountUnknown, {}});
+        const bool isFixed = fixed.contains(object.name);
+        m_rows.append(Row{object, isFixed || selected.contains(object.name), isFixed, CountUnknown, {}});
     }
     endResetModel();
     emit selectionChanged();
@@ -53,7 +55,7 @@ void ObjectListModel::setCount(const QString &apiName, qint64 count, const QStri
 void ObjectListModel::setSelected(const QStringList &apiNames)
 {
     for (Row &row : m_rows)
-        row.selected = apiNames.contains(row.object.name);
+        row.selected = row.fixed || apiNames.contains(row.object.name);
     if (!m_rows.isEmpty())
         emit dataChanged(index(0, LabelColumn), index(int(m_rows.size()) - 1, LabelColumn), {Qt::CheckStateRole});
     emit selectionChanged();
@@ -75,7 +77,7 @@ QStringList ObjectListModel::uncounted() const
     QStringList later;
     for (const Row &row : m_rows) {
         if (row.count == CountUnknown)
-            (row.selected ? first : later) << row.object.name;
+            (row.selected && !row.fixed ? first : later) << row.object.name;
     }
     return first + later;
 }
@@ -84,7 +86,7 @@ QList<qint64> ObjectListModel::selectedCounts() const
 {
     QList<qint64> counts;
     for (const Row &row : m_rows) {
-        if (row.selected)
+        if (row.selected && !row.fixed)
             counts << qMax<qint64>(-1, row.count);
     }
     return counts;
@@ -94,7 +96,7 @@ int ObjectListModel::selectedUncountedCount() const
 {
     int n = 0;
     for (const Row &row : m_rows)
-        n += row.selected && row.count == CountUnknown;
+        n += row.selected && !row.fixed && row.count == CountUnknown;
     return n;
 }
 
@@ -112,6 +114,8 @@ QVariant ObjectListModel::data(const QModelIndex &index, int role) const
             return row.object.label.isEmpty() ? row.object.name : row.object.label;
         if (role == Qt::CheckStateRole)
             return row.selected ? Qt::Checked : Qt::Unchecked;
+        if (role == Qt::ToolTipRole && row.fixed)
+            return tr("Mirrored already. Remove it from the dashboard.");
         break;
     case ApiNameColumn:
         if (role == Qt::DisplayRole)
@@ -155,7 +159,7 @@ QVariant ObjectListModel::data(const QModelIndex &index, int role) const
 
 bool ObjectListModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
-    if (!index.isValid() || index.column() != LabelColumn || role != Qt::CheckStateRole)
+    if (!index.isValid() || index.column() != LabelColumn || role != Qt::CheckStateRole || m_rows[index.row()].fixed)
         return false;
     m_rows[index.row()].selected = value.value<Qt::CheckState>() == Qt::Checked;
     emit dataChanged(index, index, {Qt::CheckStateRole});
@@ -166,7 +170,7 @@ bool ObjectListModel::setData(const QModelIndex &index, const QVariant &value, i
 Qt::ItemFlags ObjectListModel::flags(const QModelIndex &index) const
 {
     Qt::ItemFlags f = QAbstractTableModel::flags(index);
-    if (index.column() == LabelColumn)
+    if (index.column() == LabelColumn && index.row() < m_rows.size() && !m_rows.at(index.row()).fixed)
         f |= Qt::ItemIsUserCheckable;
     return f;
 }
@@ -193,7 +197,11 @@ ObjectsPage::ObjectsPage(SetupAssistant *assistant)
     , m_filter(new QSortFilterProxyModel(this))
 {
     setTitle(tr("Objects"));
-    setSubTitle(tr("Choose what to mirror. Each object becomes one table; you can add or remove objects later."));
+    if (assistant->mode() == SetupAssistant::Mode::AddObjects)
+        setSubTitle(tr("Tick the objects to add. The ones mirrored already stay ticked; the new ones are backfilled "
+                       "as soon as you choose Finish."));
+    else
+        setSubTitle(tr("Choose what to mirror. Each object becomes one table; you can add or remove objects later."));
     auto *layout = new QVBoxLayout(this);
 
     auto *top = new QHBoxLayout;
@@ -259,7 +267,7 @@ void ObjectsPage::initializePage()
     updateEstimate();
 }
 
-bool ObjectsPage::isComplete() const { return m_loaded && !m_model->selected().isEmpty(); }
+bool ObjectsPage::isComplete() const { return m_loaded && hasChoice(); }
 
 void ObjectsPage::selectDefault() { m_model->setSelected(m_defaultSelection); }
 
@@ -280,10 +288,13 @@ void ObjectsPage::loadObjects()
         }
         const QList<schema::ObjectDescribe> objects = schema::syncableObjects(result.json);
         m_defaultSelection = schema::defaultObjectSelection(objects);
+        const QStringList mirrored = m_assistant->mirroredObjects();
         QStringList selected = m_assistant->initialChoices().engine.objects;
-        if (selected.isEmpty())
+        if (!mirrored.isEmpty())
+            selected.clear(); // adding to a running sync: nothing new is ticked for the person
+        else if (selected.isEmpty())
             selected = m_defaultSelection;
-        m_model->setObjects(objects, selected);
+        m_model->setObjects(objects, selected, mirrored);
         m_loaded = true;
         const int objectCount = int(objects.size());
         m_status->setText(objectCount == 1 ? tr("1 object can be mirrored.")

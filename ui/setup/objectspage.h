@@ -31,13 +31,16 @@ public:
     static constexpr int CountFailed = -2;
 
     using QAbstractTableModel::QAbstractTableModel;
-    void setObjects(const QList<schema::ObjectDescribe> &objects, const QStringList &selected);
+    // `fixed` objects (mirrored already, when objects are added later) stay
+    // ticked and count neither in the estimate nor as a choice.
+    void setObjects(const QList<schema::ObjectDescribe> &objects, const QStringList &selected,
+                    const QStringList &fixed = {});
     void setCount(const QString &apiName, qint64 count, const QString &problem = {});
     void setSelected(const QStringList &apiNames);
 
-    QStringList selected() const;      // in describe order
-    QStringList uncounted() const;     // selected first
-    QList<qint64> selectedCounts() const; // -1 where not known yet
+    QStringList selected() const;      // in describe order, fixed ones too
+    QStringList uncounted() const;     // chosen first
+    QList<qint64> selectedCounts() const; // of the chosen (not fixed) ones; -1 where not known yet
     int selectedUncountedCount() const;
     int rowOf(const QString &apiName) const { return m_rowOf.value(apiName, -1); }
 
@@ -56,6 +59,7 @@ private:
     {
         schema::ObjectDescribe object;
         bool selected = false;
+        bool fixed = false;
         qint64 count = CountUnknown;
         QString problem;
     };
@@ -72,6 +76,7 @@ public:
     void initializePage() override;
     bool isComplete() const override;
     QStringList selectedObjects() const { return m_model->selected(); }
+    bool hasChoice() const { return !m_model->selectedCounts().isEmpty(); }
     ObjectListModel *model() const { return m_model; }
     // "8 objects selected: ≈ 18 calls, about 54 s at 1 request every 3 s." for the selection.
     QString estimateText() const;

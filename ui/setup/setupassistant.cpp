@@ -47,11 +47,21 @@ SetupAssistant::SetupAssistant(const lifecycle::DesktopChoices &choices, salesfo
                                                                : salesforce::RateLimiter::DefaultRequestsPerSecond)
 {
     setObjectName(QStringLiteral("setupAssistant"));
-    setWindowTitle(mode == Mode::Full ? tr("Set up Tether") : tr("Log in to Salesforce again"));
+    switch (mode) {
+    case Mode::Full: setWindowTitle(tr("Set up Tether")); break;
+    case Mode::LoginOnly: setWindowTitle(tr("Log in to Salesforce again")); break;
+    case Mode::AddObjects: setWindowTitle(tr("Add objects")); break;
+    }
     setWizardStyle(QWizard::ModernStyle);
     setOption(QWizard::NoBackButtonOnStartPage);
     setMinimumSize(760, 600);
 
+    if (mode == Mode::AddObjects) {
+        m_objectsPage = new ObjectsPage(this);
+        setPage(ObjectsPageId, m_objectsPage);
+        setStartId(ObjectsPageId);
+        return;
+    }
     m_salesforcePage = new SalesforcePage(this);
     setPage(SalesforcePageId, m_salesforcePage);
     if (mode == Mode::Full) {
@@ -75,7 +85,11 @@ SetupAssistant::~SetupAssistant()
     m_session.reset();
 }
 
-void SetupAssistant::setLoginReason(const QString &sentence) { m_salesforcePage->setReason(sentence); }
+void SetupAssistant::setLoginReason(const QString &sentence)
+{
+    if (m_salesforcePage)
+        m_salesforcePage->setReason(sentence);
+}
 
 void SetupAssistant::setRedirect(quint16 port, const QString &path)
 {
@@ -93,7 +107,7 @@ void SetupAssistant::setRequestsPerSecond(double rate)
 
 int SetupAssistant::nextId() const
 {
-    if (m_mode == Mode::LoginOnly)
+    if (m_mode != Mode::Full)
         return -1;
     switch (currentId()) {
     case SalesforcePageId: return DatabasePageId;
@@ -107,6 +121,7 @@ void SetupAssistant::adoptLogin(std::unique_ptr<salesforce::OrgSession> session)
 {
     m_client.reset();
     m_budget = std::make_unique<salesforce::ApiBudget>();
+    m_usedBudget = m_budget.get();
     m_session = std::move(session);
     // Calls made here (describe, counts) are few and wanted now: no rate limit.
     m_client = std::make_unique<salesforce::RestClient>(m_session.get(), nullptr, m_budget.get());
@@ -114,8 +129,30 @@ void SetupAssistant::adoptLogin(std::unique_ptr<salesforce::OrgSession> session)
     salesforce::SObjectApi(m_client.get()).limits([](const salesforce::JsonResult &) {});
 }
 
-qint64 SetupAssistant::dailyQuota() const { return m_budget ? m_budget->max() : -1; }
-qint64 SetupAssistant::apiUsed() const { return m_budget ? m_budget->used() : -1; }
+void SetupAssistant::borrowLogin(salesforce::OrgSession *session, salesforce::ApiBudget *budget, const QStringList &mirrored)
+{
+    m_client.reset();
+    m_borrowedSession = session;
+    m_usedBudget = budget;
+    m_mirrored = mirrored;
+    if (session)
+        m_client = std::make_unique<salesforce::RestClient>(session, nullptr, budget);
+}
+
+QStringList SetupAssistant::addedObjects() const
+{
+    QStringList added;
+    if (!m_objectsPage)
+        return added;
+    for (const QString &name : m_objectsPage->selectedObjects()) {
+        if (!m_mirrored.contains(name))
+            added << name;
+    }
+    return added;
+}
+
+qint64 SetupAssistant::dailyQuota() const { return m_usedBudget ? m_usedBudget->max() : -1; }
+qint64 SetupAssistant::apiUsed() const { return m_usedBudget ? m_usedBudget->used() : -1; }
 
 QString SetupAssistant::refreshToken() const { return m_session ? m_session->refreshToken() : QString(); }
 
@@ -124,6 +161,10 @@ QString SetupAssistant::databasePassword() const { return m_databaseForm ? m_dat
 lifecycle::DesktopChoices SetupAssistant::choices() const
 {
     lifecycle::DesktopChoices c = m_initial;
+    if (m_mode == Mode::AddObjects) {
+        c.engine.objects = m_mirrored + addedObjects();
+        return c;
+    }
     m_salesforcePage->apply(c);
     if (m_mode == Mode::Full) {
         m_databaseForm->apply(c);

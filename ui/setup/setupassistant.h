@@ -1,6 +1,9 @@
 // SetupAssistant: the first-start wizard — Salesforce (log in through the
 // browser, or a demo org), Database, Objects, Rate — and, in LoginOnly mode,
-// just the login page again when a saved login was refused or revoked.
+// just the login page again when a saved login was refused or revoked. In
+// AddObjects mode ("Add objects…" while the sync runs) it is only the object
+// picker, on the running engine's login, with the mirrored objects ticked and
+// fixed.
 //
 // It holds what the pages share while it runs: the login just made (an
 // OrgSession with a REST client on this thread, for the global describe and
@@ -33,7 +36,7 @@ class SetupAssistant : public QWizard
 {
     Q_OBJECT
 public:
-    enum class Mode { Full, LoginOnly };
+    enum class Mode { Full, LoginOnly, AddObjects };
     enum PageId { SalesforcePageId, DatabasePageId, ObjectsPageId, RatePageId };
 
     // `store` (may be null: the login is then only kept in memory) receives the refresh token.
@@ -55,7 +58,13 @@ public:
     salesforce::TokenStore *tokenStore() const { return m_store; }
     // Set by the Salesforce page when a login succeeded (null before).
     void adoptLogin(std::unique_ptr<salesforce::OrgSession> session);
-    salesforce::OrgSession *session() const { return m_session.get(); }
+    // AddObjects: the running engine's login and budget (its calls count
+    // there), and the objects it mirrors; both outlive the assistant.
+    void borrowLogin(salesforce::OrgSession *session, salesforce::ApiBudget *budget, const QStringList &mirrored);
+    salesforce::OrgSession *session() const { return m_session ? m_session.get() : m_borrowedSession; }
+    // AddObjects: the objects already mirrored, and those ticked besides them.
+    QStringList mirroredObjects() const { return m_mirrored; }
+    QStringList addedObjects() const;
     salesforce::RestClient *restClient() const { return m_client.get(); }
     // The org's daily API quota, -1 until known.
     qint64 dailyQuota() const;
@@ -91,6 +100,9 @@ private:
     int m_loginTimeoutMs = 5 * 60 * 1000;
     std::unique_ptr<salesforce::OrgSession> m_session;
     std::unique_ptr<salesforce::ApiBudget> m_budget;
+    salesforce::OrgSession *m_borrowedSession = nullptr;
+    salesforce::ApiBudget *m_usedBudget = nullptr; // m_budget's, or the engine's
+    QStringList m_mirrored;
     std::unique_ptr<salesforce::RestClient> m_client;
     SalesforcePage *m_salesforcePage = nullptr;
     QWizardPage *m_databasePage = nullptr;
