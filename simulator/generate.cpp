@@ -227,6 +227,7 @@ void Org::generate(const QMap<QString, int> &requested, quint64 seed)
     QMap<QString, int> counts = requested;
     counts[QStringLiteral("User")] = std::max(2, counts.value(QStringLiteral("User")));
     counts[QStringLiteral("Pricebook2")] = std::max(1, counts.value(QStringLiteral("Pricebook2")));
+    counts[QStringLiteral("Organization")] = 1; // filled below, after the users; counted here so the timeline ends before now
     qint64 total = 0;
     for (int n : std::as_const(counts))
         total += n;
@@ -257,6 +258,20 @@ void Org::generate(const QMap<QString, int> &requested, quint64 seed)
     };
     setUser(0, "Tether", "Admin", "admin@tether.sim", "tadmin");
     setUser(1, "Integration", "User", "integration@tether.sim", "integ");
+    // The org itself: one Organization record with the org's Id.
+    Table *organization = table(QStringLiteral("Organization"));
+    g.fill(*organization, counts.value(QStringLiteral("Organization")));
+    {
+        QList<QByteArray> cells = rowblob::decode(organization->rows[0], organization->def.slotCount);
+        cells[organization->idSlot] = m_orgId;
+        cells[organization->slot(QStringLiteral("Name"))] = "Tether Simulated Org";
+        cells[organization->slot(QStringLiteral("OrganizationType"))] = "Enterprise Edition";
+        cells[organization->slot(QStringLiteral("InstanceName"))] = "SIM1";
+        cells[organization->slot(QStringLiteral("IsSandbox"))] = "false";
+        cells[organization->createdByIdSlot] = makeId("005", 1);
+        cells[organization->lastModifiedByIdSlot] = makeId("005", 1);
+        organization->rows[0] = rowblob::encode(cells);
+    }
     Table *books = table(QStringLiteral("Pricebook2"));
     {
         QList<QByteArray> cells = rowblob::decode(books->rows[0], books->def.slotCount);

@@ -611,6 +611,17 @@ QList<ObjectDef> buildCatalogue()
         o.addField(F("NewValue", "New Value", FieldType::AnyType).ro().len(255));
         all.append(o);
     }
+    { // Organization: the org itself, one record whose Id is the org's Id from
+      // the identity URL. Clients read its Name; it is changed in Setup, not through the API.
+        ObjectDef o = object("Organization", "Organization", "Organizations", "00D", false);
+        o.readOnly = true;
+        o.addField(F("Name", "Name", FieldType::String).len(80).ro().req().name());
+        o.addField(F("OrganizationType", "Edition", FieldType::Picklist).ro().pick({QStringLiteral("Developer Edition"), QStringLiteral("Enterprise Edition"), QStringLiteral("Unlimited Edition")}, true));
+        o.addField(F("InstanceName", "Instance Name", FieldType::String).len(5).ro());
+        o.addField(F("IsSandbox", "Is Sandbox", FieldType::Boolean).ro());
+        addSystemFields(o);
+        all.append(o);
+    }
     for (ObjectDef &o : all)
         o.schemaChangedMs = nowMs();
     return all;

@@ -285,8 +285,8 @@
         <translation>%1: funktioniert wieder.</translation>
     </message>
     <message>
-        <source>Demo org (tether-sim)</source>
-        <translation>Demo-Org (tether-sim)</translation>
+        <source>%1 (demo org, tether-sim)</source>
+        <translation>%1 (Demo-Org, tether-sim)</translation>
     </message>
     <message>
         <source>Org %1</source>

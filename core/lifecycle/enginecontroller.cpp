@@ -2,6 +2,8 @@
 
 #include "lifecycle/demoorg.h"
 #include "logging.h"
+#include "salesforce/restclient.h"
+#include "salesforce/sobjectapi.h"
 #include "store/conninfo.h"
 #include "store/localcluster.h"
 #include "store/pgconnection.h"
@@ -484,6 +486,30 @@ void EngineController::setRequestsPerSecond(double requestsPerSecond)
         m_limiter->setRequestsPerSecond(requestsPerSecond);
 }
 
+void EngineController::fetchOrgName()
+{
+    if (!m_session || m_state != State::Syncing || std::exchange(m_orgNameAsked, true))
+        return;
+    const QString orgId = m_session->connection().orgId;
+    if (orgId.isEmpty())
+        return;
+    m_orgClient = std::make_unique<salesforce::RestClient>(m_session.get(), m_limiter.get(), m_budget.get());
+    const quint64 run = m_run;
+    salesforce::SObjectApi(m_orgClient.get())
+        .retrieve(QStringLiteral("Organization"), orgId, {QStringLiteral("Name")}, salesforce::ApiCategory::Schema,
+                  [this, run](const salesforce::JsonResult &result) {
+                      if (run != m_run)
+                          return;
+                      if (result.error) {
+                          // The header keeps showing the org's Id; nothing else depends on the name.
+                          qCInfo(lcApp).noquote() << "the org's name was not read:" << result.error.toString();
+                          return;
+                      }
+                      m_orgName = result.json().object().value(QLatin1String("Name")).toString();
+                      emit orgNameChanged(m_orgName);
+                  });
+}
+
 // --- shutdown, in reverse order ---------------------------------------------------
 
 void EngineController::tearDown(std::function<void()> then)
@@ -498,6 +524,8 @@ void EngineController::tearDown(std::function<void()> then)
     m_sync.reset(); // stops the engine (a running statement is cancelled) and joins its thread
     if (m_login)
         m_login->cancel();
+    m_orgClient.reset();
+    m_orgNameAsked = false;
     m_session.reset();
     m_budget.reset();
     m_limiter.reset();

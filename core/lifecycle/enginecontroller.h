@@ -67,6 +67,8 @@ public:
     // The command a person runs to look at the mirror with psql.
     QString psqlCommand() const;
     salesforce::OrgSession *session() const { return m_session.get(); }
+    // The org's name (Organization.Name), empty until fetchOrgName() got it.
+    QString orgName() const { return m_orgName; }
     salesforce::RateLimiter *rateLimiter() const { return m_limiter.get(); }
     salesforce::ApiBudget *apiBudget() const { return m_budget.get(); }
     sync::SyncService *syncService() const { return m_sync.get(); }
@@ -96,6 +98,9 @@ public slots:
     void addTables(const QStringList &objectNames);
     // The rate of the running limiter (and of the next start); applies at once.
     void setRequestsPerSecond(double requestsPerSecond);
+    // Reads the org's name once per login (one API call, so only a window
+    // that shows it asks); orgNameChanged() when it arrives.
+    void fetchOrgName();
 
 signals:
     void stateChanged(tether::lifecycle::EngineController::State state, const QString &sentence);
@@ -122,6 +127,7 @@ signals:
     // A person added or removed tables: the objects to mirror from now on
     // (saved by the desktop app so the next start syncs the same ones).
     void objectsChanged(const QStringList &objects);
+    void orgNameChanged(const QString &name);
     void stopped();
 
 private:
@@ -154,6 +160,9 @@ private:
     std::unique_ptr<salesforce::OrgSession> m_session;
     std::unique_ptr<sync::SyncService> m_sync;
     std::unique_ptr<proxy::ProxyService> m_proxy;
+    std::unique_ptr<salesforce::RestClient> m_orgClient; // fetchOrgName()'s, before m_session goes
+    QString m_orgName;
+    bool m_orgNameAsked = false;
     QString m_proxyHost;
     quint16 m_proxyPort = 0;
     QHash<QString, sync::TableStatus> m_statuses;

@@ -1011,7 +1011,7 @@ void TestSimApi::dataFileSurvivesRestart()
     SimProcess again(args);
     QString why;
     QVERIFY2(again.start(&why), qPrintable(why));
-    QVERIFY2(again.output().contains("loaded 114 records"), again.output().constData()); // 100 Accounts, 10 AccountHistory, 2 Users, 1 Pricebook2, 1 new
+    QVERIFY2(again.output().contains("loaded 115 records"), again.output().constData()); // 100 Accounts, 10 AccountHistory, 2 Users, 1 Pricebook2, 1 Organization, 1 new
     Http http;
     http.base = again.baseUrl();
     http.token = again.fetchAccessToken(&why);

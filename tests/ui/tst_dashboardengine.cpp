@@ -13,11 +13,15 @@
 #include "grid/gridmodel.h"
 #include "lifecycle/enginecontroller.h"
 #include "mainwindow.h"
+#include "simcontrol.h"
 #include "simprocess.h"
 #include "store/pgconnection.h"
 #include "testpg.h"
 
 #include <QAction>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
 #include <QApplication>
 #include <QClipboard>
 #include <QPushButton>
@@ -110,7 +114,19 @@ void TestDashboardEngine::rowsFillFromTheRunningEngine()
         QCOMPARE(model->index(row, TableStatusModel::Progress).data().toString(), QStringLiteral("done"));
         QVERIFY(model->index(row, TableStatusModel::ApiCalls).data().toString().toDouble() >= 1);
     }
-    // The header knows the org and says it is connected; usage came from the headers.
+    // The header knows the org by its name (as the simulator answers a query for it) and says it is connected.
+    QString why;
+    const QByteArray token = m_sim->fetchAccessToken(&why);
+    QVERIFY2(!token.isEmpty(), qPrintable(why));
+    test::SimControl control(m_sim->baseUrl(), token);
+    const QJsonArray orgs = control.request("GET", control.dataPath() + QStringLiteral("/query?q=SELECT+Name+FROM+Organization"))
+                                .json().object().value(QLatin1String("records")).toArray();
+    QCOMPARE(orgs.size(), 1);
+    const QString orgName = orgs.at(0).toObject().value(QLatin1String("Name")).toString();
+    QVERIFY(!orgName.isEmpty());
+    auto *orgLabel = m_window->findChild<QLabel *>(QStringLiteral("orgName"));
+    QVERIFY(orgLabel);
+    QTRY_COMPARE_WITH_TIMEOUT(orgLabel->text(), orgName, 10000);
     QCOMPARE(m_window->dashboard()->header()->connection(), ui::OrgHeader::Connection::Connected);
     QTRY_VERIFY_WITH_TIMEOUT(m_controller->apiBudget()->max() > 0, 10000);
     QVERIFY(m_window->dashboard()->activity()->text().contains(QStringLiteral("The backfill of Account is complete.")));

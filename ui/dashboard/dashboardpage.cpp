@@ -253,6 +253,7 @@ void DashboardPage::connectController()
     connect(c, &EngineController::proxyStateChanged, this,
             [this](const QString &, quint16, const QString &sentence) { updateProxy(sentence); });
     connect(c, &EngineController::notice, m_activity, &ActivityLog::addEvent);
+    connect(c, &EngineController::orgNameChanged, this, &DashboardPage::updateOrg);
     connect(c, &EngineController::backfillCompleted, this,
             [this](const QString &object) { m_activity->addEvent(tr("The backfill of %1 is complete.").arg(object)); });
     connect(c, &EngineController::caughtUp, this,
@@ -307,8 +308,13 @@ void DashboardPage::updateOrg()
             m_header->setOrg({}, {}, {});
         return;
     }
+    m_controller->fetchOrgName(); // once per login; orgNameChanged() comes back here
     const salesforce::OrgConnection org = session->connection();
-    const QString name = m_controller->settings().demo ? tr("Demo org (tether-sim)") : tr("Org %1").arg(org.orgId);
+    QString name = m_controller->orgName();
+    if (name.isEmpty())
+        name = tr("Org %1").arg(org.orgId); // until the name arrives, or if it cannot be read
+    if (m_controller->settings().demo)
+        name = tr("%1 (demo org, tether-sim)").arg(name);
     m_header->setOrg(name, org.username.isEmpty() ? org.userId : org.username, org.instanceUrl.host());
 }
 
