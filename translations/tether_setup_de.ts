@@ -464,6 +464,10 @@
         <translation>Angemeldet als %1 bei Org %2 auf %3.</translation>
     </message>
     <message>
+        <source>Logged in as %1 to %2 (org %3) on %4.</source>
+        <translation>Angemeldet als %1 bei %2 (Org %3) auf %4.</translation>
+    </message>
+    <message>
         <source>The login could not be kept for the next start, so Tether will ask again then: %1</source>
         <translation>Die Anmeldung konnte nicht für den nächsten Start gespeichert werden, daher fragt Tether dann erneut: %1</translation>
     </message>

@@ -354,8 +354,13 @@ void TestSetup::assistantEndToEnd()
     QString why;
     QVERIFY2(playBrowser(&why), qPrintable(why));
     auto *status = assistant->findChild<QLabel *>(QStringLiteral("loginStatus"));
-    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Logged in as admin@tether.sim")), 20000);
-    QVERIFY2(status->text().contains(QStringLiteral("00D")), qPrintable(status->text()));
+    // User, org name (as the simulator answers a query for it), org Id and instance.
+    const QString orgName = m_control->request("GET", m_control->dataPath() + QStringLiteral("/query?q=SELECT+Name+FROM+Organization"))
+                                .json().object().value(QLatin1String("records")).toArray().at(0).toObject()
+                                .value(QLatin1String("Name")).toString();
+    QVERIFY(!orgName.isEmpty());
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Logged in as admin@tether.sim to %1 (org 00D").arg(orgName)),
+                              qPrintable(status->text()), 20000);
     QVERIFY(status->text().contains(QStringLiteral("127.0.0.1")));
     QVERIFY(assistant->button(QWizard::NextButton)->isEnabled());
     shoot(assistant, QStringLiteral("setup-3-logged-in"));

@@ -4,6 +4,7 @@
 #include "salesforce/oauthlogin.h"
 #include "salesforce/orgconnection.h"
 #include "salesforce/orgsession.h"
+#include "salesforce/sobjectapi.h"
 #include "salesforce/tokenendpoint.h"
 #include "setup/setupassistant.h"
 
@@ -262,25 +263,44 @@ void SalesforcePage::onLoginSucceeded(const salesforce::OrgConnection &connectio
     m_userId = connection.userId;
     m_username = connection.username;
     m_instanceUrl = connection.instanceUrl.toString();
-    const QString who = tr("Logged in as %1 to org %2 on %3.")
-                            .arg(m_username.isEmpty() ? m_userId : m_username, m_orgId, connection.instanceUrl.host());
+    m_orgName.clear();
+    m_keychainNote.clear();
     salesforce::OrgSession *raw = session.get();
     m_assistant->adoptLogin(std::move(session));
     m_loggedIn = true;
     setWaiting(false);
-    showStatus(who, false);
+    showLogin();
+    QPointer<SalesforcePage> self(this);
+    // The org's name is not in the login's answers: one retrieve of the Organization record.
+    salesforce::SObjectApi(m_assistant->restClient())
+        .retrieve(QStringLiteral("Organization"), m_orgId, {QStringLiteral("Name")}, salesforce::ApiCategory::Schema,
+                  [self, orgId = m_orgId](const salesforce::JsonResult &result) {
+                      if (!self || result.error || self->m_orgId != orgId)
+                          return; // the Id stands in for the name
+                      self->m_orgName = result.json().object().value(QLatin1String("Name")).toString();
+                      self->showLogin();
+                  });
     if (!m_assistant->tokenStore())
         return;
-    QPointer<SalesforcePage> self(this);
-    raw->saveRefreshToken(m_assistant->tokenStore(), [self, who](const salesforce::SalesforceError &error) {
+    raw->saveRefreshToken(m_assistant->tokenStore(), [self](const salesforce::SalesforceError &error) {
         if (!self || !error)
             return;
         // Logged in either way; only the silent login at the next start is lost.
-        self->showStatus(who + QLatin1Char(' ')
-                             + tr("The login could not be kept for the next start, so Tether will ask again then: %1")
-                                   .arg(error.message),
-                         true);
+        self->m_keychainNote = tr("The login could not be kept for the next start, so Tether will ask again then: %1")
+                                   .arg(error.message);
+        self->showLogin();
     });
+}
+
+void SalesforcePage::showLogin()
+{
+    const QString user = m_username.isEmpty() ? m_userId : m_username;
+    const QString host = QUrl(m_instanceUrl).host();
+    QString text = m_orgName.isEmpty() ? tr("Logged in as %1 to org %2 on %3.").arg(user, m_orgId, host)
+                                       : tr("Logged in as %1 to %2 (org %3) on %4.").arg(user, m_orgName, m_orgId, host);
+    if (!m_keychainNote.isEmpty())
+        text += QLatin1Char(' ') + m_keychainNote;
+    showStatus(text, !m_keychainNote.isEmpty());
 }
 
 void SalesforcePage::chooseDemo()

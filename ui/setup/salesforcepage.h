@@ -58,6 +58,7 @@ private:
     void onLoginFailed(const salesforce::SalesforceError &error);
     void onLoginSucceeded(const salesforce::OrgConnection &connection, const salesforce::TokenResponse &tokens);
     void showStatus(const QString &text, bool problem);
+    void showLogin(); // who is logged in to which org, and any problem keeping the login
 
     SetupAssistant *m_assistant;
     QLabel *m_reason = nullptr;
@@ -82,6 +83,8 @@ private:
     QString m_userId;
     QString m_username;
     QString m_instanceUrl;
+    QString m_orgName;     // once read after the login
+    QString m_keychainNote; // why the login will not be kept, if it will not
 };
 
 } // namespace tether::ui
