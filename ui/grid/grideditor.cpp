@@ -137,7 +137,7 @@ GridEditor::GridEditor(const GridSource &source, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
     m_view->setWordWrap(false);
-    m_delegate = new GridDelegate(&m_table, this);
+    m_delegate = new GridDelegate(&m_table, m_worker, this);
     m_view->setItemDelegate(m_delegate);
     connect(m_view->horizontalHeader(), &QWidget::customContextMenuRequested, this, &GridEditor::showHeaderMenu);
     connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, &GridEditor::saveHeaderState);
