@@ -191,9 +191,10 @@ bool GridLookupEditor::eventFilter(QObject *watched, QEvent *event)
         return QFrame::eventFilter(watched, event);
     if (event->type() == QEvent::FocusOut) {
         // Focus gone elsewhere (another cell, Save): what is there is taken, as in any cell editor.
-        // Not when the grid is closing: its view no longer takes the edit.
+        // Not when the view is hiding the editor (it closed it, or the
+        // grid is closing): the edit was taken or dropped already.
         QWidget *now = QApplication::focusWidget();
-        if ((!now || !isAncestorOf(now)) && window()->isVisible())
+        if ((!now || !isAncestorOf(now)) && isVisible())
             finish(QAbstractItemDelegate::NoHint);
         return false;
     }
@@ -230,8 +231,11 @@ bool GridLookupEditor::eventFilter(QObject *watched, QEvent *event)
     case Qt::Key_Backtab:
         finish(key->key() == Qt::Key_Tab ? QAbstractItemDelegate::EditNextItem : QAbstractItemDelegate::EditPreviousItem);
         return true;
+    case Qt::Key_Escape:
+        m_done = true; // the focus leaving next is no choice
+        return false;  // the delegate closes the editor and leaves the cell as it was
     default:
-        return false; // Escape goes on to the delegate, which leaves the cell as it was
+        return false;
     }
 }
 
