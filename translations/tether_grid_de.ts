@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
-    <name>ConflictDialog</name>
+    <name>tether::ui::ConflictDialog</name>
     <message>
         <source>Record changed in Salesforce</source>
         <translation>Datensatz in Salesforce geändert</translation>
@@ -41,7 +41,7 @@
     </message>
 </context>
 <context>
-    <name>GridEditor</name>
+    <name>tether::ui::GridEditor</name>
     <message>
         <source>Save</source>
         <translation>Speichern</translation>
@@ -71,6 +71,10 @@
         <translation>Zeile einfügen</translation>
     </message>
     <message>
+        <source>Duplicate row</source>
+        <translation>Zeile duplizieren</translation>
+    </message>
+    <message>
         <source>Delete rows</source>
         <translation>Zeilen löschen</translation>
     </message>
@@ -91,12 +95,20 @@
         <translation>CSV exportieren…</translation>
     </message>
     <message>
+        <source>Filter row</source>
+        <translation>Filterzeile</translation>
+    </message>
+    <message>
         <source>Search text fields…</source>
         <translation>Textfelder durchsuchen…</translation>
     </message>
     <message>
         <source>Clear filters</source>
         <translation>Filter entfernen</translation>
+    </message>
+    <message>
+        <source>Filter row (Ctrl+Shift+F): a condition per column; Enter applies it</source>
+        <translation>Filterzeile (Strg+Umschalt+F): eine Bedingung je Spalte; die Eingabetaste wendet sie an</translation>
     </message>
     <message>
         <source>SQL:</source>
@@ -116,10 +128,6 @@
     <message>
         <source>The export to %1 failed after %2 rows: %3</source>
         <translation>Der Export nach %1 ist nach %2 Zeilen fehlgeschlagen: %3</translation>
-    </message>
-    <message>
-        <source>%1 contains “%2”</source>
-        <translation>%1 enthält „%2“</translation>
     </message>
     <message>
         <source>Saving… (waiting for Salesforce)</source>
@@ -220,6 +228,25 @@
         <translation>%1 Zellen eingefügt.</translation>
     </message>
     <message>
+        <source>The filter row was not applied: %1</source>
+        <translation>Die Filterzeile wurde nicht angewendet: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n staged record(s) stay staged, also where the filter hides them.</source>
+        <translation>
+            <numerusform>%n vorgemerkter Datensatz bleibt vorgemerkt, auch wenn der Filter ihn ausblendet.</numerusform>
+            <numerusform>%n vorgemerkte Datensätze bleiben vorgemerkt, auch wo der Filter sie ausblendet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 contains “%2”</source>
+        <translation>%1 enthält „%2“</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
         <source>Filter %1…</source>
         <translation>%1 filtern…</translation>
     </message>
@@ -228,8 +255,12 @@
         <translation>Filter</translation>
     </message>
     <message>
-        <source>Show rows whose %1 contains:</source>
-        <translation>Zeilen zeigen, deren %1 enthält:</translation>
+        <source>Condition for %1 (= x, &gt; 5, like a%, is null; other text: contains it):</source>
+        <translation>Bedingung für %1 (= x, &gt; 5, like a%, is null; anderer Text: enthält ihn):</translation>
+    </message>
+    <message>
+        <source>The filter on %1 was not applied: %2</source>
+        <translation>Der Filter auf %1 wurde nicht angewendet: %2</translation>
     </message>
     <message>
         <source>Hide %1</source>
@@ -266,13 +297,121 @@
             <numerusform>%n Datensätze haben vorgemerkte, nicht gespeicherte Änderungen. In Salesforce speichern, verwerfen oder bleiben?</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>tether::ui::GridFilterHeader</name>
     <message>
-        <source>Duplicate row</source>
-        <translation>Zeile duplizieren</translation>
+        <source>e.g. &gt; 100</source>
+        <translation>z. B. &gt; 100</translation>
+    </message>
+    <message>
+        <source>= true / = false</source>
+        <translation>= true / = false</translation>
+    </message>
+    <message>
+        <source>e.g. &gt;= 2024-01-31</source>
+        <translation>z. B. &gt;= 2024-01-31</translation>
+    </message>
+    <message>
+        <source>contains…</source>
+        <translation>enthält…</translation>
+    </message>
+    <message>
+        <source>Filter %1</source>
+        <translation>Filter %1</translation>
+    </message>
+    <message>
+        <source>Condition for %1: = x, &lt;&gt; x, &gt; 5, &lt;= 5, like a%, ilike a%, is null, is not null; other text: contains it. Enter applies the filter row, Escape empties the cell.</source>
+        <translation>Bedingung für %1: = x, &lt;&gt; x, &gt; 5, &lt;= 5, like a%, ilike a%, is null, is not null; anderer Text: enthält ihn. Die Eingabetaste wendet die Filterzeile an, Esc leert die Zelle.</translation>
     </message>
 </context>
 <context>
-    <name>GridModel</name>
+    <name>tether::ui::GridLookupEditor</name>
+    <message>
+        <source>Search %1 by name, or type an Id</source>
+        <translation>%1 nach Name suchen oder eine Id eingeben</translation>
+    </message>
+    <message>
+        <source>Name or Id…</source>
+        <translation>Name oder Id…</translation>
+    </message>
+    <message>
+        <source>Id…</source>
+        <translation>Id…</translation>
+    </message>
+    <message>
+        <source>Records found for %1</source>
+        <translation>Gefundene Datensätze für %1</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>%1 — %2 (%3)</source>
+        <translation>%1 — %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Searching is not available here; type or paste an Id.</source>
+        <translation>Suchen ist hier nicht möglich; geben Sie eine Id ein oder fügen Sie sie ein.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is not synced, so its records cannot be searched here; type or paste an Id.</source>
+        <translation>
+            <numerusform>%1 wird nicht synchronisiert, seine Datensätze lassen sich hier also nicht suchen; geben Sie eine Id ein oder fügen Sie sie ein.</numerusform>
+            <numerusform>%1 werden nicht synchronisiert, ihre Datensätze lassen sich hier also nicht suchen; geben Sie eine Id ein oder fügen Sie sie ein.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 has no Name to search by; type or paste an Id.</source>
+        <translation>
+            <numerusform>%1 hat keinen Namen, nach dem sich suchen ließe; geben Sie eine Id ein oder fügen Sie sie ein.</numerusform>
+            <numerusform>%1 haben keinen Namen, nach dem sich suchen ließe; geben Sie eine Id ein oder fügen Sie sie ein.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searches %1.</source>
+        <translation>Sucht in %1.</translation>
+    </message>
+    <message>
+        <source>Empty: the field will refer to no record.</source>
+        <translation>Leer: Das Feld verweist dann auf keinen Datensatz.</translation>
+    </message>
+    <message>
+        <source>%1 must refer to a record; it cannot be emptied.</source>
+        <translation>%1 muss auf einen Datensatz verweisen; das Feld kann nicht geleert werden.</translation>
+    </message>
+    <message>
+        <source>The search failed: %1</source>
+        <translation>Die Suche ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche läuft…</translation>
+    </message>
+    <message>
+        <source>No synced record has this Id; it is taken as typed.</source>
+        <translation>Kein synchronisierter Datensatz hat diese Id; sie wird wie eingegeben übernommen.</translation>
+    </message>
+    <message>
+        <source>This is no Salesforce Id (15 or 18 letters and digits).</source>
+        <translation>Das ist keine Salesforce-Id (15 oder 18 Buchstaben und Ziffern).</translation>
+    </message>
+    <message>
+        <source>No record whose Name contains “%1”.</source>
+        <translation>Kein Datensatz, dessen Name „%1“ enthält.</translation>
+    </message>
+    <message>
+        <source>Up/Down to mark a record, Enter to take it.</source>
+        <translation>Pfeil auf/ab markiert einen Datensatz, die Eingabetaste übernimmt ihn.</translation>
+    </message>
+</context>
+<context>
+    <name>tether::ui::GridModel</name>
     <message>
         <source>Change %1</source>
         <translation>%1 ändern</translation>
@@ -345,6 +484,10 @@
         <translation>Geändert; wird beim Speichern geschrieben</translation>
     </message>
     <message>
+        <source>Duplicate row</source>
+        <translation>Zeile duplizieren</translation>
+    </message>
+    <message>
         <source>Paste</source>
         <translation>Einfügen</translation>
     </message>
@@ -360,13 +503,9 @@
         <source>not found</source>
         <translation>nicht gefunden</translation>
     </message>
-    <message>
-        <source>Duplicate row</source>
-        <translation>Zeile duplizieren</translation>
-    </message>
 </context>
 <context>
-    <name>GridWorker</name>
+    <name>tether::ui::GridWorker</name>
     <message>
         <source>Could not connect to Tether&apos;s proxy: %1</source>
         <translation>Keine Verbindung zu Tethers Proxy: %1</translation>
@@ -382,6 +521,29 @@
     <message>
         <source>Could not read the columns of %1.%2: %3</source>
         <translation>Die Spalten von %1.%2 konnten nicht gelesen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>tether::ui::GridQuery</name>
+    <message>
+        <source>%1 holds numbers: write one with a point for decimals, e.g. &gt; 1500.50</source>
+        <translation>%1 enthält Zahlen: schreiben Sie eine mit Punkt für Dezimalstellen, z. B. &gt; 1500.50</translation>
+    </message>
+    <message>
+        <source>%1 is true or false, e.g. = true</source>
+        <translation>%1 ist wahr oder falsch, z. B. = true</translation>
+    </message>
+    <message>
+        <source>%1 holds dates: write them as year-month-day, e.g. &gt;= 2024-01-31</source>
+        <translation>%1 enthält Datumswerte: schreiben Sie sie als Jahr-Monat-Tag, z. B. &gt;= 2024-01-31</translation>
+    </message>
+    <message>
+        <source>%1 holds dates and times: write them as 2024-01-31 or 2024-01-31 14:30</source>
+        <translation>%1 enthält Datum und Uhrzeit: schreiben Sie sie als 2024-01-31 oder 2024-01-31 14:30</translation>
+    </message>
+    <message>
+        <source>“%1” needs a value after it, e.g. %1 Acme; to find empty fields write: is null</source>
+        <translation>„%1“ braucht danach einen Wert, z. B. %1 Acme; leere Felder finden Sie mit: is null</translation>
     </message>
 </context>
 </TS>

@@ -10,7 +10,9 @@
 //       --screenshots it browses, stages edits and makes Salesforce refuse a
 //       save, taking a picture of the screen (imagemagick's import) at each
 //       step, then quits. Run it under xvfb-run for that.
+#include "grid/gridfilterheader.h"
 #include "grid/grideditor.h"
+#include "grid/gridlookupeditor.h"
 #include "grid/gridmodel.h"
 #include "writerig.h"
 
@@ -18,6 +20,8 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QHeaderView>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QProcess>
 #include <QScreen>
 #include <QSignalSpy>
@@ -106,6 +110,32 @@ int main(int argc, char **argv)
     ui::GridModel *model = editor->model();
     waitFor([&] { return editor->isOpen() && model->isLoaded(0) && model->isLoaded(30); });
     screenshot(editor.get(), dir + QStringLiteral("/grid-browse.png"));
+
+    // The filter row (a condition typed under Salutation, applied with Enter) and
+    // the lookup search of a reference field (Account), with candidates.
+    {
+        editor->activateWindow();
+        const int salutation = model->table().columnIndex(QStringLiteral("salutation"));
+        const int account = model->table().columnIndex(QStringLiteral("accountid"));
+        QLineEdit *cell = editor->filterHeader()->cell(salutation);
+        cell->setFocus();
+        QTest::keyClicks(cell, QStringLiteral("= Ms."));
+        QTest::keyClick(cell, Qt::Key_Return);
+        waitFor([&] { return editor->sqlText().contains(QLatin1String("'Ms.'")) && model->isLoaded(3); });
+        editor->view()->setFocus();
+        editor->view()->setCurrentIndex(model->index(3, account));
+        QTest::keyClick(editor->view(), Qt::Key_F2);
+        auto *lookup = editor->view()->findChild<ui::GridLookupEditor *>();
+        waitFor([&] { return lookup && !lookup->isSearching(); });
+        if (lookup) {
+            lookup->textEdit()->selectAll();
+            QTest::keyClicks(lookup->textEdit(), QStringLiteral("an"));
+            waitFor([&] { return lookup->candidatesFor() == QLatin1String("an") && !lookup->isSearching(); });
+        }
+        screenshot(editor.get(), dir + QStringLiteral("/grid-filter-lookup.png"));
+        if (lookup)
+            QTest::keyClick(lookup->textEdit(), Qt::Key_Escape);
+    }
 
     // Staged edits on Opportunity: changed cells, a new row, a row to delete.
     editor.reset();

@@ -6,7 +6,11 @@
 #include "grid/conflictdialog.h"
 #include "grid/griddelegate.h"
 #include "grid/grideditor.h"
+#include "grid/gridfilterheader.h"
+#include "grid/gridlookupeditor.h"
 #include "grid/gridmodel.h"
+#include "grid/gridquery.h"
+#include "schema/tableschema.h"
 #include "writerig.h"
 
 #include <QApplication>
@@ -21,7 +25,10 @@
 #include <QStandardItemModel>
 #include <QValidator>
 #include <QTableWidget>
+#include <QPointer>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -54,6 +61,10 @@ private slots:
     void exportWritesTheView();
     void editorsFollowTheFieldType();
     void multiPicklistIsAListOfCheckBoxes();
+    void filterRowConditionsRunInTheDatabase();
+    void filterRowFollowsColumnsAndKeepsStagedEdits();
+    void lookupSearchSetsTheReference();
+    void lookupSearchesEveryReferencedTable();
 
 private:
     std::unique_ptr<GridEditor> open(const QString &object);
@@ -63,6 +74,10 @@ private:
     int simWriteCalls(); // write requests the simulator has answered
     int rowOf(GridModel *model, const QString &id);
     int column(GridModel *model, const QString &name) { return model->table().columnIndex(name); }
+    QStringList loadedKeys(GridModel *model); // every row's record, loading them all
+    bool activate(QWidget *window);
+    QPointer<ui::GridLookupEditor> openLookup(GridEditor *editor, const QModelIndex &index);
+    static QStringList candidateIds(ui::GridLookupEditor *lookup); // read from the list's "Name — Id" text
 
     test::WriteRig m_rig;
 };
@@ -70,8 +85,9 @@ private:
 void TestGridEditor::initTestCase()
 {
     QString why;
-    QVERIFY2(m_rig.start(QStringLiteral("grid"), QStringLiteral("Account=450,Contact=90,Opportunity=40"),
-                         {QStringLiteral("Account"), QStringLiteral("Contact"), QStringLiteral("Opportunity")}, &why),
+    // Task: a polymorphic reference (WhatId: Account, Opportunity, Case, ...) for the lookup search.
+    QVERIFY2(m_rig.start(QStringLiteral("grid"), QStringLiteral("Account=450,Contact=90,Opportunity=40,Task=30"),
+                         {QStringLiteral("Account"), QStringLiteral("Contact"), QStringLiteral("Opportunity"), QStringLiteral("Task")}, &why),
              qPrintable(why));
 }
 
@@ -667,6 +683,360 @@ void TestGridEditor::multiPicklistIsAListOfCheckBoxes()
     delegate.setModelData(list, &cells, cells.index(0, 0));
     // In the org's order, as the grid writes an array: string_to_array(text, ';').
     QCOMPARE(cells.data(cells.index(0, 0), Qt::EditRole).toString(), QStringLiteral("Express;Insured"));
+}
+
+QStringList TestGridEditor::loadedKeys(GridModel *model)
+{
+    QStringList keys;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (!QTest::qWaitFor([&] { return model->isLoaded(r); }, 20000))
+            return {QStringLiteral("row %1 did not load").arg(r)};
+        keys << model->keyAt(r);
+    }
+    return keys;
+}
+
+bool TestGridEditor::activate(QWidget *window)
+{
+    // Shortcuts and focus need the window active, offscreen too.
+    window->activateWindow();
+    return QTest::qWaitForWindowActive(window);
+}
+
+QPointer<ui::GridLookupEditor> TestGridEditor::openLookup(GridEditor *editor, const QModelIndex &index)
+{
+    // As a person does: the cell current, then F2 (the view's edit key).
+    editor->view()->setFocus();
+    editor->view()->setCurrentIndex(index);
+    QTest::keyClick(editor->view(), Qt::Key_F2);
+    QPointer<ui::GridLookupEditor> lookup;
+    for (auto *e : editor->view()->findChildren<ui::GridLookupEditor *>()) {
+        if (e->isVisible())
+            lookup = e;
+    }
+    return lookup;
+}
+
+QStringList TestGridEditor::candidateIds(ui::GridLookupEditor *lookup)
+{
+    QStringList ids;
+    static const QRegularExpression id(QStringLiteral(" — ([a-zA-Z0-9]{18})( \\(\\w+\\))?$"));
+    for (int i = 0; i < lookup->candidates()->count(); ++i)
+        ids << id.match(lookup->candidates()->item(i)->text()).captured(1);
+    return ids;
+}
+
+void TestGridEditor::filterRowConditionsRunInTheDatabase()
+{
+    auto editor = open(QStringLiteral("Account"));
+    QVERIFY(editor);
+    QVERIFY(activate(editor.get()));
+    GridModel *model = editor->model();
+    ui::GridFilterHeader *header = editor->filterHeader();
+    const int industry = column(model, QStringLiteral("industry"));
+    const int employees = column(model, QStringLiteral("numberofemployees"));
+    const int name = column(model, QStringLiteral("name"));
+    QLineEdit *industryCell = header->cell(industry);
+    QVERIFY(industryCell && industryCell->isVisible());
+    QCOMPARE(industryCell->accessibleName(), QStringLiteral("Filter Industry"));
+
+    // The shortcut puts the focus in the filter row, under the current column.
+    editor->view()->setFocus();
+    editor->view()->setCurrentIndex(model->index(0, industry));
+    QTest::keyClick(editor->view(), Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), industryCell);
+
+    // "= value": equal, as a parameter; the oracle is the same condition written by hand.
+    const QString common = scalar(QStringLiteral("SELECT industry FROM salesforce.account WHERE industry IS NOT NULL "
+                                                 "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"));
+    QVERIFY(!common.isEmpty());
+    QTest::keyClicks(industryCell, QStringLiteral("= ") + common);
+    QVERIFY(!editor->sqlText().contains(common)); // nothing before Enter
+    QTest::keyClick(industryCell, Qt::Key_Return);
+    QTRY_VERIFY2(editor->sqlText().contains(QStringLiteral("t.\"industry\" = %1").arg(schema::sqlLiteral(common))), qPrintable(editor->sqlText()));
+    QTRY_VERIFY(model->totalIsExact());
+    QCOMPARE(loadedKeys(model).join(u','),
+             scalar(QStringLiteral("SELECT string_agg(id, ',' ORDER BY id) FROM salesforce.account WHERE industry = %1").arg(schema::sqlLiteral(common))));
+
+    // Tab goes to the next column shown — after moving Employees next to
+    // Industry, that is Employees — and its cell moved with its section.
+    const int from = header->visualIndex(employees);
+    header->moveSection(from, header->visualIndex(industry) + 1);
+    QLineEdit *employeesCell = header->cell(employees);
+    QTRY_COMPARE(employeesCell->geometry().left(), header->sectionPosition(employees) - header->offset());
+    QCOMPARE(employeesCell->width(), header->sectionSize(employees));
+    QTest::keyClick(industryCell, Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), employeesCell);
+    QTest::keyClicks(employeesCell, QStringLiteral(">= 20000"));
+    QTest::keyClick(employeesCell, Qt::Key_Return);
+    QTRY_VERIFY2(editor->sqlText().contains(QLatin1String("t.\"numberofemployees\" >= '20000'::numeric")), qPrintable(editor->sqlText()));
+    QTRY_VERIFY(model->totalIsExact());
+    QCOMPARE(loadedKeys(model).join(u','),
+             scalar(QStringLiteral("SELECT coalesce(string_agg(id, ',' ORDER BY id), '') FROM salesforce.account "
+                                   "WHERE industry = %1 AND numberofemployees >= 20000").arg(schema::sqlLiteral(common))));
+
+    // A value that is no number is refused where it was typed; the view stays as it was.
+    const QString before = editor->sqlText();
+    employeesCell->selectAll();
+    QTest::keyClicks(employeesCell, QStringLiteral("> many"));
+    QTest::keyClick(employeesCell, Qt::Key_Return);
+    QVERIFY2(editor->errorText().contains(QLatin1String("numbers")), qPrintable(editor->errorText()));
+    QVERIFY(employeesCell->toolTip().contains(QLatin1String("numbers")));
+    QCOMPARE(editor->sqlText(), before);
+
+    // Escape empties a cell and its filter goes: only Industry's is left.
+    QTest::keyClick(employeesCell, Qt::Key_Escape);
+    QCOMPARE(employeesCell->text(), QString());
+    QTRY_VERIFY2(!editor->sqlText().contains(QLatin1String("numberofemployees\" >")), qPrintable(editor->sqlText()));
+    QVERIFY(editor->errorText().isEmpty());
+    QVERIFY(editor->sqlText().contains(QStringLiteral("t.\"industry\" = ")));
+
+    // Values are parameters: a quote is data, never SQL.
+    industryCell->selectAll();
+    QTest::keyClicks(industryCell, QStringLiteral("= O'Brien'); DROP TABLE salesforce.account; --"));
+    QTest::keyClick(industryCell, Qt::Key_Return);
+    QTRY_VERIFY2(editor->sqlText().contains(QLatin1String("'O''Brien''); DROP")), qPrintable(editor->sqlText()));
+    const ui::GridSql sql = ui::gridquery::window(model->table(), model->view(), nullptr, 0, 10);
+    QVERIFY2(!sql.text.contains(QLatin1String("Brien")), qPrintable(sql.text));
+    QVERIFY(sql.params.contains(QStringLiteral("O'Brien'); DROP TABLE salesforce.account; --")));
+    QTRY_VERIFY(model->totalIsExact());
+    QCOMPARE(model->rowCount(), 0);
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) > 0 FROM salesforce.account")), QStringLiteral("t"));
+
+    // like, ilike and is null, as PostgreSQL reads them.
+    const QString letter = scalar(QStringLiteral("SELECT left(name, 1) FROM salesforce.account GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"));
+    const QString minName = scalar(QStringLiteral("SELECT min(name) FROM salesforce.account"));
+    const struct
+    {
+        int column;
+        QString typed;
+        QString sql; // what the visible SQL holds
+        QString where; // the oracle's condition
+    } cases[] = {{industry, QStringLiteral("is null"), QStringLiteral("t.\"industry\" IS NULL"), QStringLiteral("industry IS NULL")},
+                 {industry, QStringLiteral("IS NOT NULL"), QStringLiteral("t.\"industry\" IS NOT NULL"), QStringLiteral("industry IS NOT NULL")},
+                 {name, QStringLiteral("like %1%").arg(letter), QStringLiteral("t.\"name\" LIKE '%1%'").arg(letter), QStringLiteral("name LIKE '%1%'").arg(letter)},
+                 {name, QStringLiteral("ilike %1%").arg(letter.toLower()), QStringLiteral("t.\"name\" ILIKE '%1%'").arg(letter.toLower()),
+                  QStringLiteral("name ILIKE '%1%'").arg(letter.toLower())},
+                 {name, QStringLiteral("<> \"%1\"").arg(minName), QStringLiteral("t.\"name\" <> %1").arg(schema::sqlLiteral(minName)),
+                  QStringLiteral("name <> (SELECT min(name) FROM salesforce.account)")}};
+    for (const auto &c : cases) {
+        for (int i = 0; i < model->columnCount(); ++i)
+            header->cell(i)->clear();
+        header->cell(c.column)->setFocus();
+        QTest::keyClicks(header->cell(c.column), c.typed);
+        QTest::keyClick(header->cell(c.column), Qt::Key_Return);
+        QTRY_VERIFY2(editor->sqlText().contains(c.sql) && !editor->sqlText().contains(QLatin1String("Brien")), qPrintable(editor->sqlText()));
+        QTRY_VERIFY(model->totalIsExact());
+        QCOMPARE(loadedKeys(model).join(u','),
+                 scalar(QStringLiteral("SELECT coalesce(string_agg(id, ',' ORDER BY id), '') FROM salesforce.account WHERE %1").arg(c.where)));
+    }
+    header->moveSection(header->visualIndex(employees), from);
+}
+
+void TestGridEditor::filterRowFollowsColumnsAndKeepsStagedEdits()
+{
+    auto editor = open(QStringLiteral("Account"));
+    QVERIFY(editor);
+    QVERIFY(activate(editor.get()));
+    GridModel *model = editor->model();
+    ui::GridFilterHeader *header = editor->filterHeader();
+    const int phone = column(model, QStringLiteral("phone"));
+    const int rating = column(model, QStringLiteral("rating"));
+
+    // A hidden column's cell goes with it, and comes back with it.
+    header->hideSection(rating);
+    QTRY_VERIFY(!header->cell(rating)->isVisible());
+    header->showSection(rating);
+    QTRY_VERIFY(header->cell(rating)->isVisible());
+    QTRY_COMPARE(header->cell(rating)->geometry().left(), header->sectionPosition(rating) - header->offset());
+    // Scrolled sideways, the cells stay under their titles.
+    editor->view()->horizontalScrollBar()->setValue(editor->view()->horizontalScrollBar()->maximum());
+    QVERIFY(header->offset() > 0);
+    QTRY_COMPARE(header->cell(rating)->geometry().left(), header->sectionPosition(rating) - header->offset());
+    editor->view()->horizontalScrollBar()->setValue(0);
+
+    // A staged change stays staged when a filter hides its row, and shows again after.
+    const QString staged = model->keyAt(1);
+    const QString other = model->keyAt(5);
+    QVERIFY(model->setData(model->index(1, phone), QStringLiteral("+31 20 555 0199")));
+    QStringList asked;
+    editor->setAsk([&asked](const QString &q, QMessageBox::StandardButtons) {
+        asked << q;
+        return QMessageBox::Cancel;
+    });
+    QLineEdit *idCell = header->cell(0);
+    idCell->setFocus();
+    QTest::keyClicks(idCell, QStringLiteral("= ") + other);
+    QTest::keyClick(idCell, Qt::Key_Return);
+    QTRY_VERIFY(model->totalIsExact());
+    QCOMPARE(loadedKeys(model), QStringList{other});
+    QCOMPARE(model->stagedRecordCount(), 1);
+    QVERIFY2(editor->statusText().contains(QLatin1String("stay staged")), qPrintable(editor->statusText()));
+    QTest::keyClick(idCell, Qt::Key_Escape);
+    QTRY_VERIFY(model->rowCount() > 5);
+    const int row = rowOf(model, staged);
+    QVERIFY(row >= 0);
+    QCOMPARE(model->data(model->index(row, phone), GridModel::RawRole).toString(), QStringLiteral("+31 20 555 0199"));
+    QVERIFY(model->data(model->index(row, phone), GridModel::StagedRole).toBool());
+    QVERIFY(asked.isEmpty()); // nothing was at risk, so nothing was asked
+    // Escape in an empty cell goes back to the grid.
+    QTest::keyClick(idCell, Qt::Key_Escape);
+    QCOMPARE(QApplication::focusWidget(), editor->view());
+    model->revertAll();
+}
+
+void TestGridEditor::lookupSearchSetsTheReference()
+{
+    auto editor = open(QStringLiteral("Contact"));
+    QVERIFY(editor);
+    QVERIFY(activate(editor.get()));
+    GridModel *model = editor->model();
+    const int account = column(model, QStringLiteral("accountid"));
+    const QString first = model->keyAt(2);
+    const QString second = model->keyAt(3);
+    int withAccount = 4; // a contact with an account, to empty it
+    while (withAccount < 40 && model->data(model->index(withAccount, account), GridModel::RawRole).isNull())
+        ++withAccount;
+    const QString third = model->keyAt(withAccount);
+    QVERIFY(!model->data(model->index(withAccount, account), GridModel::RawRole).isNull());
+
+    // The account to choose: one the contact does not point to yet, found by a part of its name.
+    const QString target = scalar(QStringLiteral("SELECT a.id FROM salesforce.account a WHERE a.id IS DISTINCT FROM "
+                                                 "(SELECT accountid FROM salesforce.contact WHERE id = '%1') "
+                                                 "AND length(a.name) > 6 ORDER BY a.id LIMIT 1 OFFSET 17").arg(first));
+    const QString targetName = scalar(QStringLiteral("SELECT name FROM salesforce.account WHERE id = '%1'").arg(target));
+    const QString part = targetName.mid(1); // not its start: a part anywhere in the name finds it
+    QPointer<ui::GridLookupEditor> lookup = openLookup(editor.get(), model->index(2, account));
+    QVERIFY(lookup);
+    QTRY_VERIFY(!lookup->isSearching());
+    QTest::keyClicks(lookup->textEdit(), part);
+    // What PostgreSQL finds for the same words: names containing them, at most 20.
+    const QStringList expected = scalar(QStringLiteral("SELECT string_agg(id, ',') FROM salesforce.account WHERE strpos(lower(name), lower(%1)) > 0")
+                                            .arg(schema::sqlLiteral(part)))
+                                     .split(u',');
+    QTRY_VERIFY(lookup->candidatesFor() == part && !lookup->isSearching());
+    QCOMPARE(lookup->candidates()->count(), int(qMin(expected.size(), qsizetype(ui::GridLookupEditor::MaxCandidates))));
+    QVERIFY2(expected.size() <= ui::GridLookupEditor::MaxCandidates, qPrintable(part));
+    const QStringList seen = candidateIds(lookup);
+    QCOMPARE(QSet<QString>(seen.begin(), seen.end()), QSet<QString>(expected.begin(), expected.end()));
+    QVERIFY(lookup->candidates()->item(int(seen.indexOf(target)))->text().startsWith(targetName + QStringLiteral(" — ")));
+    // Down to the account wanted, Enter takes it.
+    for (int i = 0; i < seen.indexOf(target); ++i)
+        QTest::keyClick(lookup->textEdit(), Qt::Key_Down);
+    QTest::keyClick(lookup->textEdit(), Qt::Key_Return);
+    QTRY_VERIFY(lookup.isNull());
+    QCOMPARE(model->data(model->index(2, account), GridModel::RawRole).toString(), target);
+    QCOMPARE(model->data(model->index(2, account)).toString(), QStringLiteral("%1 · %2").arg(targetName, target));
+
+    // A 15-character Id, pasted as Salesforce's pages show it, is stored as the 18-character one.
+    const QString idTarget = scalar(QStringLiteral("SELECT id FROM salesforce.account WHERE id <> '%1' AND id IS DISTINCT FROM "
+                                                   "(SELECT accountid FROM salesforce.contact WHERE id = '%2') ORDER BY id DESC LIMIT 1")
+                                        .arg(target, second));
+    lookup = openLookup(editor.get(), model->index(3, account));
+    QVERIFY(lookup);
+    lookup->textEdit()->selectAll();
+    QTest::keyClicks(lookup->textEdit(), idTarget.left(15));
+    QTest::keyClick(lookup->textEdit(), Qt::Key_Return);
+    QTRY_VERIFY(lookup.isNull());
+    QCOMPARE(model->data(model->index(3, account), GridModel::RawRole).toString(), idTarget);
+
+    // Emptied: no account (Contact.AccountId is nillable).
+    lookup = openLookup(editor.get(), model->index(withAccount, account));
+    QVERIFY(lookup);
+    lookup->textEdit()->selectAll();
+    QTest::keyClick(lookup->textEdit(), Qt::Key_Backspace);
+    QVERIFY2(lookup->noteText().contains(QLatin1String("no record")), qPrintable(lookup->noteText()));
+    QCOMPARE(model->stagedRecordCount(), 2);
+
+    // Save with the editor still open: it gives up the focus, and what it holds is saved too.
+    QSignalSpy saved(editor.get(), &GridEditor::saved);
+    editor->save();
+    QTRY_VERIFY(lookup.isNull());
+    QTRY_VERIFY2_WITH_TIMEOUT(!saved.isEmpty(), qPrintable(editor->errorText()), 60000);
+    QCOMPARE(saved.first().at(0).toInt(), 3);
+    QCOMPARE(simRecord(QStringLiteral("Contact"), first).value(QLatin1String("AccountId")).toString(), target);
+    QCOMPARE(simRecord(QStringLiteral("Contact"), second).value(QLatin1String("AccountId")).toString(), idTarget);
+    QVERIFY(simRecord(QStringLiteral("Contact"), third).value(QLatin1String("AccountId")).isNull());
+    QCOMPARE(scalar(QStringLiteral("SELECT accountid FROM salesforce.contact WHERE id = '%1'").arg(first)), target);
+    QCOMPARE(scalar(QStringLiteral("SELECT accountid FROM salesforce.contact WHERE id = '%1'").arg(second)), idTarget);
+    QCOMPARE(scalar(QStringLiteral("SELECT accountid IS NULL FROM salesforce.contact WHERE id = '%1'").arg(third)), QStringLiteral("t"));
+}
+
+void TestGridEditor::lookupSearchesEveryReferencedTable()
+{
+    // Task.WhatId refers to Account, Opportunity, Case, Campaign and
+    // Invoice__c; Account and Opportunity are synced, the others not.
+    auto editor = open(QStringLiteral("Task"));
+    QVERIFY(editor);
+    QVERIFY(activate(editor.get()));
+    GridModel *model = editor->model();
+    const int what = column(model, QStringLiteral("whatid"));
+    QVERIFY(what > 0);
+    const QString task = model->keyAt(0);
+    // An opportunity is named after a company ("Acme - Widgets deal"), as accounts are:
+    // the company's name finds both. The opportunity: one whose account name
+    // is in the mirror, with the fewest records matching.
+    const QString opportunity = scalar(QStringLiteral(
+        "SELECT o.id FROM salesforce.opportunity o, LATERAL (SELECT split_part(o.name, ' - ', 1) AS company) c "
+        "WHERE EXISTS (SELECT 1 FROM salesforce.account a WHERE strpos(lower(a.name), lower(c.company)) > 0) "
+        "ORDER BY (SELECT count(*) FROM salesforce.account a WHERE strpos(lower(a.name), lower(c.company)) > 0) + "
+        "(SELECT count(*) FROM salesforce.opportunity m WHERE strpos(lower(m.name), lower(c.company)) > 0), o.id LIMIT 1"));
+    const QString company = scalar(QStringLiteral("SELECT split_part(name, ' - ', 1) FROM salesforce.opportunity WHERE id = '%1'").arg(opportunity));
+    QPointer<ui::GridLookupEditor> lookup = openLookup(editor.get(), model->index(0, what));
+    QVERIFY(lookup);
+    QVERIFY2(lookup->noteText().contains(QLatin1String("Case, Campaign, Invoice__c")) && lookup->noteText().contains(QLatin1String("not synced")),
+             qPrintable(lookup->noteText()));
+    lookup->textEdit()->selectAll();
+    QTest::keyClicks(lookup->textEdit(), company);
+    const QString like = schema::sqlLiteral(company);
+    const QStringList expected = scalar(QStringLiteral("SELECT string_agg(id, ',') FROM (SELECT id FROM salesforce.account WHERE strpos(lower(name), lower(%1)) > 0 "
+                                                       "UNION ALL SELECT id FROM salesforce.opportunity WHERE strpos(lower(name), lower(%1)) > 0) m")
+                                            .arg(like))
+                                     .split(u',');
+    QVERIFY(expected.contains(opportunity));
+    QTRY_VERIFY(lookup->candidatesFor() == company && !lookup->isSearching());
+    const QStringList seen = candidateIds(lookup);
+    QVERIFY2(expected.size() <= ui::GridLookupEditor::MaxCandidates, qPrintable(company));
+    QCOMPARE(QSet<QString>(seen.begin(), seen.end()), QSet<QString>(expected.begin(), expected.end()));
+    const int at = int(seen.indexOf(opportunity));
+    QVERIFY(lookup->candidates()->item(at)->text().endsWith(QStringLiteral("(Opportunity)")));
+    QVERIFY(std::any_of(seen.begin(), seen.end(), [](const QString &id) { return id.startsWith(QLatin1String("001")); }));
+    // A click takes it.
+    const QRect itemRect = lookup->candidates()->visualItemRect(lookup->candidates()->item(at));
+    QTest::mouseClick(lookup->candidates()->viewport(), Qt::LeftButton, {}, itemRect.center());
+    QTRY_VERIFY(lookup.isNull());
+    QCOMPARE(model->data(model->index(0, what), GridModel::RawRole).toString(), opportunity);
+    QSignalSpy saved(editor.get(), &GridEditor::saved);
+    editor->save();
+    QVERIFY2(saved.wait(60000), qPrintable(editor->errorText()));
+    // Salesforce took an Opportunity where WhatId allows one.
+    QCOMPARE(simRecord(QStringLiteral("Task"), task).value(QLatin1String("WhatId")).toString(), opportunity);
+    QCOMPARE(scalar(QStringLiteral("SELECT whatid FROM salesforce.task WHERE id = '%1'").arg(task)), opportunity);
+
+    // A reference to an object that is not synced (Opportunity.CampaignId):
+    // the editor says so and takes a typed Id.
+    auto opportunities = open(QStringLiteral("Opportunity"));
+    QVERIFY(opportunities);
+    QVERIFY(activate(opportunities.get()));
+    const int campaign = column(opportunities->model(), QStringLiteral("campaignid"));
+    lookup = openLookup(opportunities.get(), opportunities->model()->index(1, campaign));
+    QVERIFY(lookup);
+    QVERIFY2(lookup->noteText().contains(QLatin1String("Campaign is not synced")), qPrintable(lookup->noteText()));
+    QVERIFY(!lookup->candidates()->isVisible());
+    lookup->textEdit()->selectAll();
+    QTest::keyClicks(lookup->textEdit(), QStringLiteral("701000000000042AAA"));
+    QTest::keyClick(lookup->textEdit(), Qt::Key_Tab);
+    QTRY_VERIFY(lookup.isNull());
+    QCOMPARE(opportunities->model()->data(opportunities->model()->index(1, campaign), GridModel::RawRole).toString(), QStringLiteral("701000000000042AAA"));
+    // Escape leaves the cell as it was.
+    lookup = openLookup(opportunities.get(), opportunities->model()->index(1, campaign));
+    QVERIFY(lookup);
+    lookup->textEdit()->selectAll();
+    QTest::keyClicks(lookup->textEdit(), QStringLiteral("701000000000077AAA"));
+    QTest::keyClick(lookup->textEdit(), Qt::Key_Escape);
+    QTRY_VERIFY(lookup.isNull());
+    QCOMPARE(opportunities->model()->data(opportunities->model()->index(1, campaign), GridModel::RawRole).toString(), QStringLiteral("701000000000042AAA"));
+    opportunities->model()->revertAll();
 }
 
 QTEST_MAIN(TestGridEditor)

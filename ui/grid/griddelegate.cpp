@@ -1,5 +1,6 @@
 #include "grid/griddelegate.h"
 
+#include "grid/gridlookupeditor.h"
 #include "grid/gridmodel.h"
 
 #include <QComboBox>
@@ -14,7 +15,7 @@ namespace tether::ui {
 
 namespace {
 
-enum class EditorKind { Line, Picklist, MultiPicklist, Date, DateTime, Number, LongText };
+enum class EditorKind { Line, Picklist, MultiPicklist, Date, DateTime, Number, LongText, Lookup };
 
 EditorKind kindOf(const GridColumn &c)
 {
@@ -23,6 +24,8 @@ EditorKind kindOf(const GridColumn &c)
         return EditorKind::MultiPicklist;
     if (t == QLatin1String("picklist") || t == QLatin1String("combobox") || (!c.picklistValues.isEmpty() && !c.isArray()))
         return EditorKind::Picklist;
+    if (t == QLatin1String("reference") || !c.referenceTo.isEmpty())
+        return EditorKind::Lookup;
     if (c.pgType == QLatin1String("date"))
         return EditorKind::Date;
     if (c.pgType.startsWith(QLatin1String("timestamp")))
@@ -36,9 +39,10 @@ EditorKind kindOf(const GridColumn &c)
 
 } // namespace
 
-GridDelegate::GridDelegate(const GridTable *table, QObject *parent)
+GridDelegate::GridDelegate(const GridTable *table, GridWorker *worker, QObject *parent)
     : QStyledItemDelegate(parent)
     , m_table(table)
+    , m_worker(worker)
 {
 }
 
@@ -92,6 +96,17 @@ QWidget *GridDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem 
     }
     case EditorKind::LongText:
         return new QPlainTextEdit(parent);
+    case EditorKind::Lookup: {
+        auto *lookup = new GridLookupEditor(c, m_worker, parent);
+        // The editor decides when a choice is made (Enter waits for the
+        // search's answer), so it ends the edit itself.
+        auto *self = const_cast<GridDelegate *>(this);
+        connect(lookup, &GridLookupEditor::finished, self, [self, lookup](QAbstractItemDelegate::EndEditHint hint) {
+            emit self->commitData(lookup);
+            emit self->closeEditor(lookup, hint);
+        });
+        return lookup;
+    }
     case EditorKind::Line: {
         auto *edit = new QLineEdit(parent);
         if (c.length > 0)
@@ -106,7 +121,9 @@ void GridDelegate::setEditorData(QWidget *editor, const QModelIndex &index) cons
 {
     const QVariant value = index.data(GridModel::RawRole);
     const QString text = value.toString();
-    if (auto *list = qobject_cast<QListWidget *>(editor)) {
+    if (auto *lookup = qobject_cast<GridLookupEditor *>(editor)) {
+        lookup->setValue(text);
+    } else if (auto *list = qobject_cast<QListWidget *>(editor)) {
         const QStringList chosen = text.split(QLatin1Char(';'), Qt::SkipEmptyParts);
         for (const QString &value : chosen) {
             // A value the org no longer lists stays (and stays chosen) unless the picklist is restricted.
@@ -140,7 +157,12 @@ void GridDelegate::setEditorData(QWidget *editor, const QModelIndex &index) cons
 void GridDelegate::setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const
 {
     QString text;
-    if (auto *list = qobject_cast<QListWidget *>(editor)) {
+    if (auto *lookup = qobject_cast<GridLookupEditor *>(editor)) {
+        text = lookup->value();
+        // The cell shows the Name of the record chosen while the change is staged.
+        if (auto *grid = qobject_cast<GridModel *>(model); grid && !text.isEmpty())
+            grid->rememberReferenceName(text, lookup->chosenName());
+    } else if (auto *list = qobject_cast<QListWidget *>(editor)) {
         QStringList chosen; // in the org's order
         for (int i = 0; i < list->count(); ++i) {
             if (list->item(i)->checkState() == Qt::Checked)
@@ -171,6 +193,12 @@ void GridDelegate::updateEditorGeometry(QWidget *editor, const QStyleOptionViewI
         r.setSize(QSize(qMax(r.width(), 360), qMax(r.height(), 140))); // long text gets room
     if (auto *list = qobject_cast<QListWidget *>(editor)) // every value in sight, up to a point
         r.setSize(QSize(qMax(r.width(), 240), qBound(r.height(), list->sizeHintForRow(0) * list->count() + 6, 240)));
+    if (qobject_cast<GridLookupEditor *>(editor)) {
+        // Room for the candidates under the cell; above it when the cell is low in the view.
+        r.setSize(QSize(qMax(r.width(), 380), qMax(r.height(), editor->sizeHint().height())));
+        if (const QWidget *area = editor->parentWidget(); area && r.bottom() > area->height() && r.height() < area->height())
+            r.moveBottom(option.rect.bottom());
+    }
     editor->setGeometry(r);
     Q_UNUSED(index);
 }

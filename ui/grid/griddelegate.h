@@ -2,8 +2,9 @@
 // a drop-down of the org's picklist values (only those when the picklist is
 // restricted), a list of check boxes for a multi-select picklist, date and
 // date/time pickers, numbers held to the field's precision and scale, a
-// taller editor for long text. Checkboxes need no editor (the model's check
-// state). Values go back to the model as text in PostgreSQL's input format
+// taller editor for long text, a lookup search for reference fields
+// (GridLookupEditor, searching on the grid's worker). Checkboxes need no
+// editor (the model's check state). Values go back to the model as text in PostgreSQL's input format
 // (a multi-select picklist as "a;b", the grid's spelling of the array).
 #pragma once
 
@@ -13,12 +14,15 @@
 
 namespace tether::ui {
 
+class GridWorker;
+
 class GridDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
 
 public:
-    GridDelegate(const GridTable *table, QObject *parent = nullptr);
+    // `worker` runs lookup searches; without one reference fields take typed Ids only.
+    GridDelegate(const GridTable *table, GridWorker *worker = nullptr, QObject *parent = nullptr);
 
     QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     void setEditorData(QWidget *editor, const QModelIndex &index) const override;
@@ -27,6 +31,7 @@ public:
 
 private:
     const GridTable *m_table;
+    GridWorker *m_worker;
 };
 
 } // namespace tether::ui

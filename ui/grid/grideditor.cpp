@@ -2,6 +2,7 @@
 
 #include "grid/conflictdialog.h"
 #include "grid/griddelegate.h"
+#include "grid/gridfilterheader.h"
 #include "grid/gridlog.h"
 #include "grid/gridmodel.h"
 #include "grid/gridworker.h"
@@ -87,6 +88,13 @@ GridEditor::GridEditor(const GridSource &source, QWidget *parent)
     m_toolbar->addAction(tr("Export CSV…"), this, [this] { exportCsv(); });
     for (QAction *a : m_toolbar->actions())
         addAction(a);
+    // Ctrl+F stays the quick search's in other places (the dashboard's table
+    // filter); the filter row takes the shifted key.
+    auto *focusFilterRow = new QAction(tr("Filter row"), this);
+    focusFilterRow->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    focusFilterRow->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(focusFilterRow, &QAction::triggered, this, [this] { m_filterHeader->focusCell(m_view->currentIndex().column()); });
+    addAction(focusFilterRow);
     layout->addWidget(m_toolbar);
 
     // Search and filters.
@@ -114,6 +122,7 @@ GridEditor::GridEditor(const GridSource &source, QWidget *parent)
         GridView view = m_model->view();
         view.quickSearch.clear();
         view.columnFilters.clear();
+        m_filterHeader->setConditions({});
         m_model->setView(view);
     });
 
@@ -127,6 +136,16 @@ GridEditor::GridEditor(const GridSource &source, QWidget *parent)
     layout->addWidget(m_error);
 
     m_view = new QTableView(this);
+    m_filterHeader = new GridFilterHeader(m_view);
+    m_filterHeader->setToolTip(tr("Filter row (Ctrl+Shift+F): a condition per column; Enter applies it"));
+    connect(m_filterHeader, &GridFilterHeader::applyRequested, this, &GridEditor::applyFilterRow);
+    connect(m_filterHeader, &GridFilterHeader::cellCleared, this, [this](int column) {
+        // The emptied cell's filter goes at once; what other cells hold waits for Enter.
+        QMap<int, QString> filters = m_model->view().columnFilters;
+        if (filters.remove(column) > 0)
+            setColumnFilters(filters);
+    });
+    connect(m_filterHeader, &GridFilterHeader::leaveRequested, m_view, [this] { m_view->setFocus(Qt::TabFocusReason); });
     m_view->setModel(m_model);
     m_view->setSortingEnabled(true);
     m_view->horizontalHeader()->setSortIndicator(0, Qt::AscendingOrder);
@@ -137,7 +156,7 @@ GridEditor::GridEditor(const GridSource &source, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
     m_view->setWordWrap(false);
-    m_delegate = new GridDelegate(&m_table, this);
+    m_delegate = new GridDelegate(&m_table, m_worker, this);
     m_view->setItemDelegate(m_delegate);
     connect(m_view->horizontalHeader(), &QWidget::customContextMenuRequested, this, &GridEditor::showHeaderMenu);
     connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, &GridEditor::saveHeaderState);
@@ -186,10 +205,7 @@ GridEditor::GridEditor(const GridSource &source, QWidget *parent)
     connect(m_model, &GridModel::modelReset, this, [this] {
         m_sql->setText(m_model->currentSql());
         m_sql->setCursorPosition(0);
-        QStringList parts;
-        for (auto it = m_model->view().columnFilters.begin(); it != m_model->view().columnFilters.end(); ++it)
-            parts << tr("%1 contains “%2”").arg(m_table.columns.value(it.key()).label, it.value());
-        m_filters->setText(parts.join(QStringLiteral(" · ")));
+        showFilters();
     });
     connect(m_model, &GridModel::saveStarted, this, [this] {
         m_error->hide();
@@ -248,6 +264,7 @@ void GridEditor::setLiveUpdateInterval(int ms)
 void GridEditor::onOpened(const GridTable &table)
 {
     m_table = table;
+    m_filterHeader->setColumns(table);
     m_model->setTable(table);
     for (int c = 0; c < table.columns.size(); ++c)
         m_view->setColumnWidth(c, c == 0 ? 170 : !table.columns[c].referenceTable.isEmpty() ? 250 : 140); // room for the Name
@@ -420,6 +437,58 @@ void GridEditor::applyQuickSearch()
     m_model->setView(view);
 }
 
+void GridEditor::applyFilterRow()
+{
+    const QMap<int, QString> typed = m_filterHeader->conditions();
+    QStringList refused;
+    for (int c = 0; c < m_table.columns.size(); ++c) {
+        QString why;
+        const bool fine = !typed.contains(c) || gridquery::parseCondition(m_table.columns[c], typed[c], &why);
+        m_filterHeader->setCellError(c, fine ? QString() : why);
+        if (!fine)
+            refused << why;
+    }
+    // All or nothing, as typed: half a filter row would show rows the person did not ask for.
+    if (!refused.isEmpty()) {
+        m_filterErrorShown = true;
+        return showError(tr("The filter row was not applied: %1").arg(refused.join(QStringLiteral("; "))));
+    }
+    setColumnFilters(typed);
+}
+
+void GridEditor::setColumnFilters(const QMap<int, QString> &filters)
+{
+    if (m_filterErrorShown) {
+        m_error->hide();
+        m_filterErrorShown = false;
+    }
+    GridView view = m_model->view();
+    if (view.columnFilters == filters)
+        return;
+    view.columnFilters = filters;
+    // Staged changes are kept by record (decision 0025), so filtering loses
+    // none, but a filter can hide the rows they are on: say that they stay.
+    if (m_model->hasStagedChanges()) {
+        m_lastStatus = tr("%n staged record(s) stay staged, also where the filter hides them.", nullptr, m_model->stagedRecordCount());
+        updateStatus();
+    }
+    m_model->setView(view);
+}
+
+void GridEditor::showFilters()
+{
+    QStringList parts;
+    for (auto it = m_model->view().columnFilters.begin(); it != m_model->view().columnFilters.end(); ++it) {
+        const GridColumn c = m_table.columns.value(it.key());
+        const std::optional<GridCondition> condition = gridquery::parseCondition(c, it.value());
+        if (condition && condition->op == GridCondition::Op::Contains)
+            parts << tr("%1 contains “%2”").arg(c.label, condition->value);
+        else
+            parts << tr("%1 %2").arg(c.label, it.value());
+    }
+    m_filters->setText(parts.join(QStringLiteral(" · ")));
+}
+
 void GridEditor::showHeaderMenu(const QPoint &pos)
 {
     const int column = m_view->horizontalHeader()->logicalIndexAt(pos);
@@ -428,16 +497,24 @@ void GridEditor::showHeaderMenu(const QPoint &pos)
         const QString label = m_table.columns.value(column).label;
         menu.addAction(tr("Filter %1…").arg(label), this, [this, column, label] {
             bool ok = false;
-            const QString text = QInputDialog::getText(this, tr("Filter"), tr("Show rows whose %1 contains:").arg(label),
-                                                       QLineEdit::Normal, m_model->view().columnFilters.value(column), &ok);
+            const QString text = QInputDialog::getText(this, tr("Filter"),
+                                                       tr("Condition for %1 (= x, > 5, like a%, is null; other text: contains it):").arg(label),
+                                                       QLineEdit::Normal, m_model->view().columnFilters.value(column), &ok).trimmed();
             if (!ok)
                 return;
-            GridView view = m_model->view();
-            if (text.isEmpty())
-                view.columnFilters.remove(column);
-            else
-                view.columnFilters.insert(column, text);
-            m_model->setView(view);
+            QMap<int, QString> filters = m_model->view().columnFilters;
+            filters.remove(column);
+            if (!text.isEmpty()) {
+                QString why;
+                if (!gridquery::parseCondition(m_table.columns.value(column), text, &why)) {
+                    m_filterErrorShown = true;
+                    return showError(tr("The filter on %1 was not applied: %2").arg(label, why));
+                }
+                filters.insert(column, text);
+            }
+            // The filter row shows what is applied, whichever way it was set.
+            m_filterHeader->setConditions(filters);
+            setColumnFilters(filters);
         });
         menu.addAction(tr("Hide %1").arg(label), this, [this, column] {
             m_view->setColumnHidden(column, true);

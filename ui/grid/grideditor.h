@@ -1,6 +1,6 @@
 // GridEditor: one synced table in a tab — browse it (lazy rows, Salesforce
-// labels, server-side sort, quick search and column filters with the SQL they
-// make shown and copyable) and fix records in it (staged changes, undo, Save
+// labels, server-side sort, quick search and a filter row of per-column
+// conditions with the SQL they make shown and copyable) and fix records in it (staged changes, undo, Save
 // as one transaction through the write-through proxy, errors on the row and
 // field Salesforce named, the three-way choice on a conflict).
 //
@@ -29,6 +29,7 @@ namespace tether::ui {
 class GridModel;
 class GridWorker;
 class GridDelegate;
+class GridFilterHeader;
 struct GridConflict;
 
 class GridEditor : public QWidget
@@ -42,6 +43,7 @@ public:
     const GridSource &source() const { return m_source; }
     GridModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    GridFilterHeader *filterHeader() const { return m_filterHeader; }
     QString sqlText() const;
     QString statusText() const;
     QString errorText() const;
@@ -86,6 +88,9 @@ private:
     void updateStatus();
     void showError(const QString &message);
     void applyQuickSearch();
+    void applyFilterRow();
+    void setColumnFilters(const QMap<int, QString> &filters);
+    void showFilters();
     void showHeaderMenu(const QPoint &pos);
     void showConflict(const GridConflict &conflict);
     void saveHeaderState();
@@ -109,6 +114,8 @@ private:
     QLabel *m_filters = nullptr;
     QLabel *m_error = nullptr;
     QTableView *m_view = nullptr;
+    GridFilterHeader *m_filterHeader = nullptr;
+    bool m_filterErrorShown = false; // the error line explains a refused filter, not a save
     QLineEdit *m_sql = nullptr;
     QLabel *m_status = nullptr;
     QTimer *m_searchDelay = nullptr;

@@ -206,7 +206,9 @@ void GridModel::onWindowLoaded(quint64 ticket, const GridRows &rows, const QStri
     for (int i = 0; i < rows.size(); ++i)
         m_rowOfId.insert(rows[i].value(0).toString(), page * PageSize + i);
     const qint64 end = page * PageSize + rows.size();
-    if (rows.size() < PageSize && end != m_total && (rows.size() > 0 || page == 0 || end < m_total))
+    // A short window ends the table; with a filter the count was a guess
+    // until then, even when the guess was right (no rows at all, say).
+    if (rows.size() < PageSize && (end != m_total || !m_totalExact) && (rows.size() > 0 || page == 0 || end < m_total))
         setTotal(end, true); // the table ends here
     else if (rows.size() == PageSize && end >= m_total)
         setTotal(end + (m_totalExact ? 1 : PageSize), false); // there is more than was known
@@ -326,6 +328,10 @@ QVariant GridModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         if (c.isBoolean())
             return {};
+        if (staged && !value.isNull() && !c.referenceTo.isEmpty()) {
+            if (const QString name = m_chosenNames.value(value.toString()); !name.isEmpty())
+                return QStringLiteral("%1 · %2").arg(name, value.toString());
+        }
         if (!staged && !value.isNull()) {
             // Reference fields: the Name of the record next to its Id.
             if (const int n = int(m_nameColumns.indexOf(column)); n >= 0) {
@@ -644,6 +650,12 @@ int GridModel::pasteText(const QModelIndex &topLeft, const QString &text, int *s
     if (skipped)
         *skipped = notStaged;
     return staged;
+}
+
+void GridModel::rememberReferenceName(const QString &id, const QString &name)
+{
+    if (!name.isEmpty())
+        m_chosenNames.insert(id, name);
 }
 
 bool GridModel::hasStagedChanges() const

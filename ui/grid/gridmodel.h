@@ -97,6 +97,10 @@ public:
     GridRowError errorOf(const QString &key) const { return m_errors.value(key); }
     QStringList erroredKeys() const { return m_errors.keys(); }
 
+    // The Name of a record a lookup editor set a reference to: a staged
+    // reference shows it next to the Id, as loaded ones do.
+    void rememberReferenceName(const QString &id, const QString &name);
+
     // Sends every staged change as one transaction (false: nothing to save or busy).
     bool save();
     // The sync engine changed something: re-read the rows in memory that were used last.
@@ -148,6 +152,7 @@ private:
     GridView m_view;
     QUndoStack *m_undo;
     QList<int> m_nameColumns; // reference columns with a Name column in the window
+    QHash<QString, QString> m_chosenNames; // record id -> Name, from lookup editors
 
     // Loaded rows (mutable: data() asks for missing windows).
     mutable QHash<qint64, Page> m_pages;

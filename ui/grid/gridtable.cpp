@@ -39,7 +39,7 @@ int GridTable::columnIndex(const QString &name) const
 
 GridTable GridTable::build(const QString &objectName, const QString &schemaName, const QString &tableName,
                            const QList<QPair<QString, QString>> &catalogColumns, const QByteArray &describeJson,
-                           const QHash<QString, QString> &nameTables)
+                           const QHash<QString, GridLookupTarget> &syncedTables)
 {
     GridTable table;
     table.objectName = objectName;
@@ -86,13 +86,16 @@ GridTable GridTable::build(const QString &objectName, const QString &schemaName,
                     c.picklistValues << p.toObject().value(QLatin1String("value")).toString();
             }
             c.restrictedPicklist = f.value(QLatin1String("restrictedPicklist")).toBool();
+            c.nillable = f.value(QLatin1String("nillable")).toBool(true);
             for (const QJsonValue &r : f.value(QLatin1String("referenceTo")).toArray())
                 c.referenceTo << r.toString();
             for (const QString &target : std::as_const(c.referenceTo)) {
-                if (nameTables.contains(target)) {
-                    c.referenceTable = nameTables.value(target);
-                    break;
-                }
+                GridLookupTarget t = syncedTables.value(target);
+                t.objectName = target;
+                c.lookupTargets << t;
+                // The Name shown next to the Id comes from the first target with one.
+                if (c.referenceTable.isEmpty() && t.hasName)
+                    c.referenceTable = t.table;
             }
         }
         table.columns << c;

@@ -13,6 +13,15 @@
 
 namespace tether::ui {
 
+// An object a reference field may point to, and where its records are mirrored.
+struct GridLookupTarget
+{
+    QString objectName;   // e.g. "Account"
+    QString table;        // qualified mirror table; empty when the object is not synced
+    bool hasName = false; // the table has a name column to search by
+    bool operator==(const GridLookupTarget &) const = default;
+};
+
 struct GridColumn
 {
     QString name;           // column name in PostgreSQL, e.g. "accountid"
@@ -30,6 +39,8 @@ struct GridColumn
     bool restrictedPicklist = false;
     QStringList referenceTo;
     QString referenceTable; // qualified mirror table holding the referenced records' Name, when synced
+    QList<GridLookupTarget> lookupTargets; // one per referenceTo, in its order
+    bool nillable = true;   // Salesforce accepts no value (a reference can be cleared)
     bool isArray() const { return pgType.endsWith(QLatin1String("[]")); }
     bool isBoolean() const { return pgType == QLatin1String("boolean"); }
     bool isText() const;
@@ -50,11 +61,11 @@ struct GridTable
     int columnIndex(const QString &name) const;
 
     // Columns from the catalog (name, format_type) and a describe (sObject
-    // describe JSON; may be empty). `nameTables` maps object names of synced
-    // tables that have a name column to their qualified table.
+    // describe JSON; may be empty). `syncedTables` holds every synced object
+    // by name: its qualified table and whether that has a name column.
     static GridTable build(const QString &objectName, const QString &schemaName, const QString &tableName,
                            const QList<QPair<QString, QString>> &catalogColumns, const QByteArray &describeJson,
-                           const QHash<QString, QString> &nameTables);
+                           const QHash<QString, GridLookupTarget> &syncedTables);
 };
 
 } // namespace tether::ui

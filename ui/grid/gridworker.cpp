@@ -84,16 +84,17 @@ void GridWorker::open(const QString &connectionString, const QString &objectName
     QList<QPair<QString, QString>> catalog;
     for (int i = 0; i < columns.rowCount(); ++i)
         catalog << qMakePair(columns.value(i, 0), columns.value(i, 1));
-    // Synced tables with a name column: reference fields show the Name of
-    // the record they point to.
-    QHash<QString, QString> nameTables;
-    const store::PgResult named = m_db.exec(QStringLiteral(
-        "SELECT s.object_name, quote_ident(s.table_schema) || '.' || quote_ident(s.table_name) FROM tether.sync_state s "
-        "WHERE EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(quote_ident(s.table_schema) || '.' || "
-        "quote_ident(s.table_name)) AND a.attname = 'name' AND NOT a.attisdropped)"));
-    for (int i = 0; named.ok() && i < named.rowCount(); ++i)
-        nameTables.insert(named.value(i, 0), named.value(i, 1));
-    GridTable table = GridTable::build(objectName, schemaName, tableName, catalog, state.value(0, 2).toUtf8(), nameTables);
+    // Every synced table, and whether it has a name column: reference fields
+    // show the Name of the record they point to, and their editor searches it.
+    QHash<QString, GridLookupTarget> syncedTables;
+    const store::PgResult synced = m_db.exec(QStringLiteral(
+        "SELECT s.object_name, quote_ident(s.table_schema) || '.' || quote_ident(s.table_name), "
+        "EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(quote_ident(s.table_schema) || '.' || "
+        "quote_ident(s.table_name)) AND a.attname = 'name' AND NOT a.attisdropped) FROM tether.sync_state s "
+        "WHERE to_regclass(quote_ident(s.table_schema) || '.' || quote_ident(s.table_name)) IS NOT NULL"));
+    for (int i = 0; synced.ok() && i < synced.rowCount(); ++i)
+        syncedTables.insert(synced.value(i, 0), GridLookupTarget{synced.value(i, 0), synced.value(i, 1), synced.value(i, 2) == QLatin1String("t")});
+    GridTable table = GridTable::build(objectName, schemaName, tableName, catalog, state.value(0, 2).toUtf8(), syncedTables);
     table.rowsInTable = state.isNull(0, 3) ? -1 : state.toInt64(0, 3);
     qCDebug(lcGrid) << "grid opened in" << clock.elapsed() << "ms:" << objectName << table.columns.size() << "columns," << table.rowsInTable << "rows";
     emit opened(table);
@@ -115,6 +116,15 @@ void GridWorker::loadRows(quint64 ticket, const GridSql &sql)
         return emit rowsLoaded(ticket, {}, why);
     const store::PgResult r = m_db.exec(sql.text, sql.params);
     emit rowsLoaded(ticket, rowsOf(r), r.ok() ? QString() : r.error().toString());
+}
+
+void GridWorker::searchLookup(quint64 ticket, const GridSql &sql)
+{
+    QString why;
+    if (!ensureOpen(&why))
+        return emit lookupFound(ticket, {}, why);
+    const store::PgResult r = m_db.exec(sql.text, sql.params);
+    emit lookupFound(ticket, rowsOf(r), r.ok() ? QString() : r.error().toString());
 }
 
 void GridWorker::readSyncState(const QString &objectName)

@@ -50,6 +50,8 @@ public slots:
     void loadWindow(quint64 ticket, const tether::ui::GridSql &sql);
     void loadRows(quint64 ticket, const tether::ui::GridSql &sql);
     void readSyncState(const QString &objectName);
+    // A reference field's lookup search (gridquery::lookup): rows of (id, name, object).
+    void searchLookup(quint64 ticket, const tether::ui::GridSql &sql);
     void save(quint64 ticket, const QList<tether::ui::GridStatement> &statements, int records);
     // Every row of the view into a CSV file, window by window (keyset), so
     // memory stays flat however large the table.
@@ -61,6 +63,7 @@ signals:
     void windowLoaded(quint64 ticket, const tether::ui::GridRows &rows, const QString &error);
     void rowsLoaded(quint64 ticket, const tether::ui::GridRows &rows, const QString &error);
     void syncStateRead(qint64 rowsInTable, const QString &lastChange);
+    void lookupFound(quint64 ticket, const tether::ui::GridRows &rows, const QString &error);
     void saveFinished(quint64 ticket, const tether::ui::GridSaveResult &result);
     void exportFinished(qint64 rows, const QString &path, const QString &error);
 
