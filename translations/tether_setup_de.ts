@@ -408,6 +408,10 @@
         <translation>&amp;Erweitert: über meine eigene verbundene App anmelden</translation>
     </message>
     <message>
+        <source>Your org's connected app (this build of Tether has none of its own)</source>
+        <translation>Die verbundene App Ihrer Org (dieser Build von Tether hat keine eigene)</translation>
+    </message>
+    <message>
         <source>Consumer key of the connected app</source>
         <translation>Consumer Key der verbundenen App</translation>
     </message>
@@ -450,6 +454,10 @@
     <message>
         <source>Paste the consumer key of your connected app, or turn Advanced off to use Tether's own.</source>
         <translation>Fügen Sie den Consumer Key Ihrer verbundenen App ein, oder schalten Sie „Erweitert“ aus, um Tethers eigene zu verwenden.</translation>
+    </message>
+    <message>
+        <source>Paste the consumer key of a connected app in your org (your Salesforce admin can create one).</source>
+        <translation>Fügen Sie den Consumer Key einer verbundenen App Ihrer Org ein (Ihr Salesforce-Admin kann eine anlegen).</translation>
     </message>
     <message>
         <source>Waiting for you to log in in the browser window that just opened (at %1). Come back here when Salesforce says you can close the tab.</source>

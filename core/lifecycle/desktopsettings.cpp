@@ -22,9 +22,10 @@ QString conninfoValue(const QString &value)
 
 QString builtInClientId()
 {
-    // Tether's connected app. Its callback is http://localhost:1717/OauthRedirect
-    // (the same loopback convention as the Salesforce CLI).
-    return QStringLiteral("3MVG9Tether.Desktop.DefaultConnectedApp.PKCE.LoopbackRedirect");
+    // The distributor's connected app, set at build time (TETHER_OAUTH_CLIENT_ID).
+    // Its callback is http://localhost:1717/OauthRedirect (the same loopback
+    // convention as the Salesforce CLI), with PKCE.
+    return QStringLiteral(TETHER_OAUTH_CLIENT_ID);
 }
 
 QString keychainService() { return QStringLiteral("Tether"); }

@@ -44,8 +44,10 @@ struct DesktopChoices
 // Shared with the dashboard's rate slider, which writes the same key.
 inline constexpr const char *RateSettingsKey = "sync/requestsPerSecond";
 
-// The consumer key of Tether's own connected app, used unless the person gives
-// their own under "Advanced".
+// The consumer key of the connected app this build of Tether was given
+// (TETHER_OAUTH_CLIENT_ID at build time), used unless the person gives their
+// own under "Advanced". Empty when the build has none: then the person's own
+// connected app is the only way in, and the assistant says so.
 QString builtInClientId();
 
 // The keychain service all of Tether's desktop secrets are stored under.

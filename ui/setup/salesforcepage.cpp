@@ -67,9 +67,13 @@ SalesforcePage::SalesforcePage(SetupAssistant *assistant) : QWizardPage(assistan
     whereLayout->addWidget(m_hostError);
     layout->addWidget(where);
 
-    m_advanced = new QGroupBox(tr("&Advanced: log in through my own connected app"), this);
+    // Without a connected app of this build's own, the person's is the only way in: no "Advanced" about it.
+    const bool builtIn = !lifecycle::builtInClientId().isEmpty();
+    m_advanced = new QGroupBox(builtIn ? tr("&Advanced: log in through my own connected app")
+                                       : tr("Your org's connected app (this build of Tether has none of its own)"),
+                               this);
     m_advanced->setObjectName(QStringLiteral("advanced"));
-    m_advanced->setCheckable(true);
+    m_advanced->setCheckable(builtIn);
     m_advanced->setChecked(false);
     auto *advancedLayout = new QVBoxLayout(m_advanced);
     m_consumerKey = new QLineEdit(m_advanced);
@@ -140,7 +144,8 @@ void SalesforcePage::initializePage()
         m_domain->setText(host);
     }
     const bool own = !c.engine.clientId.isEmpty() && c.engine.clientId != lifecycle::builtInClientId();
-    m_advanced->setChecked(own);
+    if (m_advanced->isCheckable())
+        m_advanced->setChecked(own);
     m_consumerKey->setText(own ? c.engine.clientId : QString());
     m_demo->setVisible(m_assistant->mode() == SetupAssistant::Mode::Full);
     m_demoNote->setVisible(m_assistant->mode() == SetupAssistant::Mode::Full);
@@ -171,8 +176,10 @@ void SalesforcePage::updateHost()
         why = tr("Type your My Domain, for example acme.my.salesforce.com.");
     else if (!salesforce::LoginHost::fromText(loginHostText(), &why).isValid() && why.isEmpty())
         why = tr("This is not an address Salesforce logs in at.");
-    else if (m_advanced->isChecked() && m_consumerKey->text().trimmed().isEmpty())
-        why = tr("Paste the consumer key of your connected app, or turn Advanced off to use Tether's own.");
+    else if (usesOwnApp() && m_consumerKey->text().trimmed().isEmpty())
+        why = m_advanced->isCheckable()
+                  ? tr("Paste the consumer key of your connected app, or turn Advanced off to use Tether's own.")
+                  : tr("Paste the consumer key of a connected app in your org (your Salesforce admin can create one).");
     // An empty My Domain is only a hint, not a complaint, until something is typed.
     const bool show = !why.isEmpty() && !(m_myDomain->isChecked() && m_domain->text().isEmpty());
     m_hostError->setText(why);
@@ -185,6 +192,8 @@ void SalesforcePage::updateHost()
         emit completeChanged();
     }
 }
+
+bool SalesforcePage::usesOwnApp() const { return !m_advanced->isCheckable() || m_advanced->isChecked(); }
 
 bool SalesforcePage::isWaiting() const { return m_oauth && m_oauth->isRunning(); }
 
@@ -219,7 +228,7 @@ void SalesforcePage::logIn()
     connection.loginHost = salesforce::LoginHost::fromText(loginHostText(), &why);
     if (!connection.loginHost.isValid())
         return showStatus(why, true);
-    connection.clientId = m_advanced->isChecked() ? m_consumerKey->text().trimmed() : lifecycle::builtInClientId();
+    connection.clientId = usesOwnApp() ? m_consumerKey->text().trimmed() : lifecycle::builtInClientId();
     m_assistant->setDemo(false);
     m_loggedIn = false;
     delete m_oauth;
@@ -322,7 +331,7 @@ void SalesforcePage::apply(lifecycle::DesktopChoices &c) const
         return;
     c.engine.loginHost = m_loggedIn ? m_loginHost : loginHostText();
     c.engine.clientId = m_loggedIn ? m_clientId
-                                   : (m_advanced->isChecked() ? m_consumerKey->text().trimmed() : lifecycle::builtInClientId());
+                                   : (usesOwnApp() ? m_consumerKey->text().trimmed() : lifecycle::builtInClientId());
     if (m_loggedIn) {
         c.engine.orgId = m_orgId;
         c.engine.userId = m_userId;

@@ -58,7 +58,9 @@ private:
     void onLoginFailed(const salesforce::SalesforceError &error);
     void onLoginSucceeded(const salesforce::OrgConnection &connection, const salesforce::TokenResponse &tokens);
     void showStatus(const QString &text, bool problem);
-    void showLogin(); // who is logged in to which org, and any problem keeping the login
+    void showLogin();
+    // The person's own connected app: "Advanced" is on, or this build has none of its own.
+    bool usesOwnApp() const; // who is logged in to which org, and any problem keeping the login
 
     SetupAssistant *m_assistant;
     QLabel *m_reason = nullptr;
