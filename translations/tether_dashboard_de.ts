@@ -356,6 +356,14 @@
 <context>
     <name>tether::ui::MainWindow</name>
     <message>
+        <source>Open %1</source>
+        <translation>%1 öffnen</translation>
+    </message>
+    <message>
+        <source>Tables open through Tether's proxy, so that every edit is written to Salesforce first, and the proxy is not running. Turn it on in Settings &gt; Proxy.</source>
+        <translation>Tabellen werden über Tethers Proxy geöffnet, damit jede Änderung zuerst in Salesforce geschrieben wird, und der Proxy läuft nicht. Schalten Sie ihn unter Einstellungen &gt; Proxy ein.</translation>
+    </message>
+    <message>
         <source>Tether</source>
         <translation>Tether</translation>
     </message>
