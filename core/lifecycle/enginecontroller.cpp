@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "salesforce/restclient.h"
 #include "salesforce/sobjectapi.h"
+#include "salesforce/tokenendpoint.h"
 #include "store/conninfo.h"
 #include "store/localcluster.h"
 #include "store/pgconnection.h"
@@ -495,6 +496,19 @@ void EngineController::fetchOrgName()
         return;
     m_orgClient = std::make_unique<salesforce::RestClient>(m_session.get(), m_limiter.get(), m_budget.get());
     const quint64 run = m_run;
+    m_username = m_session->connection().username;
+    if (m_username.isEmpty()) {
+        // Not an API call (userinfo is the identity service), so it costs nothing against the quota.
+        auto *identity = new salesforce::TokenEndpoint(m_session->connection(), m_orgClient.get());
+        identity->userInfo(m_session->connection().instanceUrl, m_session->accessToken(),
+                           [this, run, identity](const salesforce::TokenEndpoint::UserInfo &info) {
+                               identity->deleteLater();
+                               if (run != m_run || info.error || info.username.isEmpty())
+                                   return;
+                               m_username = info.username;
+                               emit orgNameChanged(m_orgName);
+                           });
+    }
     salesforce::SObjectApi(m_orgClient.get())
         .retrieve(QStringLiteral("Organization"), orgId, {QStringLiteral("Name")}, salesforce::ApiCategory::Schema,
                   [this, run](const salesforce::JsonResult &result) {
@@ -526,6 +540,8 @@ void EngineController::tearDown(std::function<void()> then)
         m_login->cancel();
     m_orgClient.reset();
     m_orgNameAsked = false;
+    m_orgName.clear();
+    m_username.clear();
     m_session.reset();
     m_budget.reset();
     m_limiter.reset();

@@ -67,8 +67,11 @@ public:
     // The command a person runs to look at the mirror with psql.
     QString psqlCommand() const;
     salesforce::OrgSession *session() const { return m_session.get(); }
-    // The org's name (Organization.Name), empty until fetchOrgName() got it.
+    // The org's name (Organization.Name), empty until fetchOrgName() got it;
+    // the user's name where the login did not say (a client-credentials or
+    // demo login), from the userinfo endpoint at the same time.
     QString orgName() const { return m_orgName; }
+    QString username() const { return m_username; }
     salesforce::RateLimiter *rateLimiter() const { return m_limiter.get(); }
     salesforce::ApiBudget *apiBudget() const { return m_budget.get(); }
     sync::SyncService *syncService() const { return m_sync.get(); }
@@ -162,6 +165,7 @@ private:
     std::unique_ptr<proxy::ProxyService> m_proxy;
     std::unique_ptr<salesforce::RestClient> m_orgClient; // fetchOrgName()'s, before m_session goes
     QString m_orgName;
+    QString m_username;
     bool m_orgNameAsked = false;
     QString m_proxyHost;
     quint16 m_proxyPort = 0;

@@ -127,6 +127,12 @@ void TestDashboardEngine::rowsFillFromTheRunningEngine()
     auto *orgLabel = m_window->findChild<QLabel *>(QStringLiteral("orgName"));
     QVERIFY(orgLabel);
     QTRY_COMPARE_WITH_TIMEOUT(orgLabel->text(), orgName, 10000);
+    // A client-credentials login names no user; the header asks the identity service, as the sim answers it.
+    const QString username = control.request("GET", QStringLiteral("/services/oauth2/userinfo")).json().object()
+                                 .value(QLatin1String("preferred_username")).toString();
+    QVERIFY(!username.isEmpty());
+    auto *details = m_window->findChild<QLabel *>(QStringLiteral("orgDetails"));
+    QTRY_VERIFY2_WITH_TIMEOUT(details->text().startsWith(QStringLiteral("User: %1").arg(username)), qPrintable(details->text()), 10000);
     QCOMPARE(m_window->dashboard()->header()->connection(), ui::OrgHeader::Connection::Connected);
     QTRY_VERIFY_WITH_TIMEOUT(m_controller->apiBudget()->max() > 0, 10000);
     QVERIFY(m_window->dashboard()->activity()->text().contains(QStringLiteral("The backfill of Account is complete.")));

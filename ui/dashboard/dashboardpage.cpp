@@ -315,7 +315,8 @@ void DashboardPage::updateOrg()
         name = tr("Org %1").arg(org.orgId); // until the name arrives, or if it cannot be read
     if (m_controller->settings().demo)
         name = tr("%1 (demo org, tether-sim)").arg(name);
-    m_header->setOrg(name, org.username.isEmpty() ? org.userId : org.username, org.instanceUrl.host());
+    const QString user = !org.username.isEmpty() ? org.username : !m_controller->username().isEmpty() ? m_controller->username() : org.userId;
+    m_header->setOrg(name, user, org.instanceUrl.host());
 }
 
 void DashboardPage::updateProxy(const QString &sentence)
