@@ -4,7 +4,7 @@
 # /usr/libexec/tether, the unit in /lib/systemd/system (bookworm's lintian
 # still wants it there), the settings in /etc/tether as a conffile.
 
-set(TETHER_PACKAGE_VERSION "${PROJECT_VERSION}" CACHE STRING
+set(TETHER_PACKAGE_VERSION "${TETHER_VERSION_STRING}" CACHE STRING
     "Version of the .deb (scripts/package --version; the upgrade test bumps it)")
 set(TETHER_MAINTAINER "Tether maintainers <tether-maintainers@lists.tether.invalid>" CACHE STRING
     "Maintainer field of the .deb")
