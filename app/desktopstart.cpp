@@ -135,24 +135,19 @@ void DesktopStart::quit()
 
 // --- the assistant ---------------------------------------------------------------------
 
-void DesktopStart::showSetupAssistant()
-{
-    if (m_assistant) {
-        m_assistant->raise();
-        m_assistant->activateWindow();
-        return;
-    }
-    openAssistant(int(SetupAssistant::Mode::Full), {});
-}
+void DesktopStart::showSetupAssistant() { showAssistant(int(SetupAssistant::Mode::Full)); }
 
-void DesktopStart::showAddObjects()
+void DesktopStart::showAddObjects() { showAssistant(int(SetupAssistant::Mode::AddObjects)); }
+
+void DesktopStart::showAssistant(int mode)
 {
+    // One assistant at a time: the one on screen comes to the front.
     if (m_assistant) {
         m_assistant->raise();
         m_assistant->activateWindow();
         return;
     }
-    openAssistant(int(SetupAssistant::Mode::AddObjects), {});
+    openAssistant(mode, {});
 }
 
 void DesktopStart::openAssistant(int mode, const QString &reason)

@@ -74,6 +74,7 @@ signals:
 
 private:
     enum class AfterStop { Nothing, Restart, Quit };
+    void showAssistant(int mode);
     void openAssistant(int mode, const QString &reason);
     void onAssistantFinished(int result);
     void startEngine(std::unique_ptr<tether::lifecycle::LoginMethod> login);

@@ -142,13 +142,8 @@ void TestTray::initTestCase()
     QVERIFY2(!token.isEmpty(), qPrintable(why));
     m_control = std::make_unique<test::SimControl>(m_sim->baseUrl(), token);
 
-    lifecycle::EngineSettings settings;
-    settings.database = m_database;
-    settings.loginHost = m_sim->baseUrl().toString();
-    settings.clientId = QString::fromLatin1(test::SimProcess::DefaultClientId);
-    settings.clientSecret = QString::fromLatin1(test::SimProcess::DefaultClientSecret);
+    lifecycle::EngineSettings settings = m_sim->engineSettings(m_database);
     settings.objects = {QStringLiteral("Account"), QStringLiteral("Contact")};
-    settings.requestsPerSecond = 20;
     settings.pollMaxIntervalMs = 2000;
     settings.proxyPort = 0;
     m_controller = std::make_unique<EngineController>();

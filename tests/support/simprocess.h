@@ -3,6 +3,8 @@
 // kills it when the object goes away. Tests talk real HTTP to it.
 #pragma once
 
+#include "lifecycle/enginesettings.h"
+
 #include <QByteArray>
 #include <QProcess>
 #include <QString>
@@ -35,6 +37,18 @@ public:
 
     // http://127.0.0.1:P, without a trailing slash. Empty before start().
     QUrl baseUrl() const { return m_baseUrl; }
+    // Settings for an EngineController that logs in here with client
+    // credentials (ClientCredentialsLogin) and mirrors into `database`, at 20 requests/s.
+    lifecycle::EngineSettings engineSettings(const QString &database) const
+    {
+        lifecycle::EngineSettings settings;
+        settings.database = database;
+        settings.loginHost = m_baseUrl.toString();
+        settings.clientId = QString::fromLatin1(DefaultClientId);
+        settings.clientSecret = QString::fromLatin1(DefaultClientSecret);
+        settings.requestsPerSecond = 20;
+        return settings;
+    }
     int port() const { return m_baseUrl.port(); }
 
     // An access token from the client_credentials grant of the default app;

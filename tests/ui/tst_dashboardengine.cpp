@@ -80,13 +80,8 @@ void TestDashboardEngine::initTestCase()
     m_sim = std::make_unique<test::SimProcess>(QStringList{QStringLiteral("--generate"), QStringLiteral("Account=300,Contact=700")});
     QVERIFY2(m_sim->start(&why), qPrintable(why));
 
-    lifecycle::EngineSettings settings;
-    settings.database = m_database;
-    settings.loginHost = m_sim->baseUrl().toString();
-    settings.clientId = QString::fromLatin1(test::SimProcess::DefaultClientId);
-    settings.clientSecret = QString::fromLatin1(test::SimProcess::DefaultClientSecret);
+    lifecycle::EngineSettings settings = m_sim->engineSettings(m_database);
     settings.objects = {QStringLiteral("Account"), QStringLiteral("Contact")};
-    settings.requestsPerSecond = 20;
     settings.proxyPort = 0;
     m_controller = std::make_unique<EngineController>();
     m_controller->configure(settings, std::make_unique<lifecycle::ClientCredentialsLogin>());
@@ -283,13 +278,8 @@ void TestDashboardEngine::quotaPauseNotifiesAndPausesRows()
     test::SimProcess sim({QStringLiteral("--generate"), QStringLiteral("Account=6000"), QStringLiteral("--daily-limit"),
                           QStringLiteral("10")});
     QVERIFY2(sim.start(&why), qPrintable(why));
-    lifecycle::EngineSettings settings;
-    settings.database = database;
-    settings.loginHost = sim.baseUrl().toString();
-    settings.clientId = QString::fromLatin1(test::SimProcess::DefaultClientId);
-    settings.clientSecret = QString::fromLatin1(test::SimProcess::DefaultClientSecret);
+    lifecycle::EngineSettings settings = sim.engineSettings(database);
     settings.objects = {QStringLiteral("Account")};
-    settings.requestsPerSecond = 20;
     settings.proxyEnabled = false;
     EngineController controller;
     controller.configure(settings, std::make_unique<lifecycle::ClientCredentialsLogin>());
