@@ -9,6 +9,7 @@
 #include "settings/settingsdialog.h"
 #include "setup/setupassistant.h"
 
+#include <QMessageBox>
 #include <QStandardPaths>
 
 using tether::lifecycle::DesktopChoices;
@@ -24,6 +25,12 @@ DesktopStart::DesktopStart(EngineController *controller, const QString &keychain
 {
     qRegisterMetaType<tether::ui::SetupAssistant *>();
     connect(m_controller, &EngineController::loginNeeded, this, &DesktopStart::onLoginNeeded);
+    // "Add objects…" works on the running engine's login: it goes before the engine does.
+    connect(m_controller, &EngineController::stateChanged, this, [this](EngineController::State state) {
+        if (state != EngineController::State::Syncing && m_assistant
+            && m_assistant->mode() == SetupAssistant::Mode::AddObjects)
+            closeAssistant();
+    });
     // Tables added or removed while running are the ones the next start syncs.
     connect(m_controller, &EngineController::objectsChanged, this, [this](const QStringList &objects) {
         m_choices.engine.objects = objects;
@@ -137,7 +144,26 @@ void DesktopStart::quit()
 
 void DesktopStart::showSetupAssistant() { showAssistant(int(SetupAssistant::Mode::Full)); }
 
-void DesktopStart::showAddObjects() { showAssistant(int(SetupAssistant::Mode::AddObjects)); }
+void DesktopStart::showAddObjects()
+{
+    if (m_controller->state() != EngineController::State::Syncing && !m_assistant) {
+        QMessageBox::information(nullptr, tr("Add objects"),
+                                 tr("Objects can be added while Tether is syncing. Now: %1").arg(m_controller->sentence()));
+        return;
+    }
+    showAssistant(int(SetupAssistant::Mode::AddObjects));
+}
+
+void DesktopStart::closeAssistant()
+{
+    SetupAssistant *assistant = m_assistant;
+    if (!assistant)
+        return;
+    assistant->releaseBorrowedLogin();
+    disconnect(assistant, nullptr, this, nullptr);
+    m_assistant = nullptr; // a login page may be needed next
+    assistant->close();    // deletes itself
+}
 
 void DesktopStart::showAssistant(int mode)
 {
@@ -152,6 +178,7 @@ void DesktopStart::showAssistant(int mode)
 
 void DesktopStart::openAssistant(int mode, const QString &reason)
 {
+    closeAssistant(); // one at a time: a login page replaces what was open
     DesktopChoices initial = m_choices;
     if (SetupAssistant::Mode(mode) == SetupAssistant::Mode::AddObjects && m_controller->settings().requestsPerSecond > 0)
         initial.engine.requestsPerSecond = m_controller->settings().requestsPerSecond; // the slider may have moved it
@@ -165,7 +192,7 @@ void DesktopStart::openAssistant(int mode, const QString &reason)
             if (!mirrored.contains(object))
                 mirrored << object; // chosen, not reported yet
         }
-        assistant->borrowLogin(m_controller->session(), m_controller->apiBudget(), mirrored);
+        assistant->borrowLogin(m_controller->session(), m_controller->rateLimiter(), m_controller->apiBudget(), mirrored);
     }
     if (!reason.isEmpty())
         assistant->setLoginReason(reason);
@@ -180,7 +207,7 @@ void DesktopStart::openAssistant(int mode, const QString &reason)
 void DesktopStart::onAssistantFinished(int result)
 {
     SetupAssistant *assistant = m_assistant;
-    if (!assistant)
+    if (!assistant || sender() != assistant)
         return;
     const bool firstStart = !m_choices.setupComplete;
     if (result != QDialog::Accepted) {

@@ -75,6 +75,8 @@ signals:
 private:
     enum class AfterStop { Nothing, Restart, Quit };
     void showAssistant(int mode);
+    // Closes the assistant on screen without acting on it.
+    void closeAssistant();
     void openAssistant(int mode, const QString &reason);
     void onAssistantFinished(int result);
     void startEngine(std::unique_ptr<tether::lifecycle::LoginMethod> login);

@@ -209,6 +209,14 @@
 <context>
     <name>tether::ui::DashboardPage</name>
     <message>
+        <source>The last synced table cannot be removed; add another object first.</source>
+        <translation>Die letzte synchronisierte Tabelle kann nicht entfernt werden; fügen Sie zuerst ein anderes Objekt hinzu.</translation>
+    </message>
+    <message>
+        <source>Stop syncing this table (Delete)</source>
+        <translation>Diese Tabelle nicht mehr synchronisieren (Entf)</translation>
+    </message>
+    <message>
         <source>Synced tables</source>
         <translation>Synchronisierte Tabellen</translation>
     </message>

@@ -231,6 +231,10 @@
         <translation>wird gezählt …</translation>
     </message>
     <message>
+        <source>mirrored</source>
+        <translation>gespiegelt</translation>
+    </message>
+    <message>
         <source>not counted</source>
         <translation>nicht gezählt</translation>
     </message>

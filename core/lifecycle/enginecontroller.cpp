@@ -66,6 +66,13 @@ EngineController::~EngineController()
 
 void EngineController::configure(const EngineSettings &settings, std::unique_ptr<LoginMethod> login)
 {
+    // Another org (or mirror): the tables last reported were the old one's.
+    if (settings.orgId != m_settings.orgId || settings.demo != m_settings.demo || settings.loginHost != m_settings.loginHost
+        || settings.database != m_settings.database || settings.schema != m_settings.schema) {
+        m_statuses.clear();
+        m_order.clear();
+        m_removed.clear();
+    }
     m_settings = settings;
     m_login = std::move(login);
 }
@@ -489,11 +496,12 @@ void EngineController::setRequestsPerSecond(double requestsPerSecond)
 
 void EngineController::fetchOrgName()
 {
-    if (!m_session || m_state != State::Syncing || std::exchange(m_orgNameAsked, true))
+    if (!m_session || m_state != State::Syncing || m_orgNameAsked)
         return;
     const QString orgId = m_session->connection().orgId;
     if (orgId.isEmpty())
         return;
+    m_orgNameAsked = true;
     m_orgClient = std::make_unique<salesforce::RestClient>(m_session.get(), m_limiter.get(), m_budget.get());
     const quint64 run = m_run;
     m_username = m_session->connection().username;

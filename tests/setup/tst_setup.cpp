@@ -41,6 +41,7 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -594,9 +595,16 @@ void TestSetup::addObjectsShowsOnlyThePicker()
     controller.removeTables({QStringLiteral("Lead")});
     QCOMPARE(DesktopSettings::load().engine.objects, (QStringList{QStringLiteral("Account"), QStringLiteral("Contact")}));
 
+    // The picker works on the engine's login: when the engine stops, the picker goes first.
+    start.showAddObjects();
+    QPointer<SetupAssistant> picker = start.assistant();
+    QVERIFY(picker);
     QSignalSpy stopped(&controller, &EngineController::stopped);
     controller.stop();
+    QVERIFY(!start.assistant());
+    QVERIFY(!picker->restClient());
     QVERIFY(stopped.wait(60000));
+    QTRY_VERIFY(!picker); // closed and deleted
 }
 
 void TestSetup::settingsRefusedPersistedAndApplied()

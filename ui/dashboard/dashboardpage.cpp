@@ -354,6 +354,12 @@ void DashboardPage::updateActions()
     m_pause->setText(paused ? tr("Resume") : tr("Pause"));
     m_pause->setToolTip(paused ? tr("Resume syncing this table (Ctrl+P)") : tr("Stop syncing this table for now (Ctrl+P)"));
     m_syncNow->setEnabled(any && !paused);
+    // An empty list of objects means "the default selection" at the next
+    // start, so the last table stays; another one can be added first.
+    const bool last = m_model->rowCount() <= 1;
+    m_remove->setEnabled(any && !last);
+    m_remove->setToolTip(last ? tr("The last synced table cannot be removed; add another object first.")
+                              : tr("Stop syncing this table (Delete)"));
 }
 
 void DashboardPage::syncCurrentNow()

@@ -76,8 +76,8 @@ QStringList ObjectListModel::uncounted() const
     QStringList first;
     QStringList later;
     for (const Row &row : m_rows) {
-        if (row.count == CountUnknown)
-            (row.selected && !row.fixed ? first : later) << row.object.name;
+        if (row.count == CountUnknown && !row.fixed) // mirrored ones cost calls and change nothing
+            (row.selected ? first : later) << row.object.name;
     }
     return first + later;
 }
@@ -139,7 +139,7 @@ QVariant ObjectListModel::data(const QModelIndex &index, int role) const
     case RecordsColumn:
         if (role == Qt::DisplayRole) {
             if (row.count == CountUnknown)
-                return tr("counting…");
+                return row.fixed ? tr("mirrored") : tr("counting…");
             if (row.count == CountFailed)
                 return tr("not counted");
             return QLocale().toString(row.count);

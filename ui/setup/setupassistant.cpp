@@ -129,14 +129,25 @@ void SetupAssistant::adoptLogin(std::unique_ptr<salesforce::OrgSession> session)
     salesforce::SObjectApi(m_client.get()).limits([](const salesforce::JsonResult &) {});
 }
 
-void SetupAssistant::borrowLogin(salesforce::OrgSession *session, salesforce::ApiBudget *budget, const QStringList &mirrored)
+void SetupAssistant::borrowLogin(salesforce::OrgSession *session, salesforce::RateLimiter *limiter,
+                                 salesforce::ApiBudget *budget, const QStringList &mirrored)
 {
     m_client.reset();
     m_borrowedSession = session;
     m_usedBudget = budget;
     m_mirrored = mirrored;
+    // The running sync's pace applies to these calls too.
     if (session)
-        m_client = std::make_unique<salesforce::RestClient>(session, nullptr, budget);
+        m_client = std::make_unique<salesforce::RestClient>(session, limiter, budget);
+}
+
+void SetupAssistant::releaseBorrowedLogin()
+{
+    if (!m_borrowedSession)
+        return;
+    m_client.reset(); // its pending answers are dropped
+    m_borrowedSession = nullptr;
+    m_usedBudget = nullptr;
 }
 
 QStringList SetupAssistant::addedObjects() const

@@ -21,6 +21,7 @@
 namespace tether::salesforce {
 class ApiBudget;
 class OrgSession;
+class RateLimiter;
 class RestClient;
 class TokenStore;
 } // namespace tether::salesforce
@@ -60,7 +61,10 @@ public:
     void adoptLogin(std::unique_ptr<salesforce::OrgSession> session);
     // AddObjects: the running engine's login and budget (its calls count
     // there), and the objects it mirrors; both outlive the assistant.
-    void borrowLogin(salesforce::OrgSession *session, salesforce::ApiBudget *budget, const QStringList &mirrored);
+    void borrowLogin(salesforce::OrgSession *session, salesforce::RateLimiter *limiter, salesforce::ApiBudget *budget,
+                     const QStringList &mirrored);
+    // The engine is about to stop: forget its login and budget now (nothing more is asked).
+    void releaseBorrowedLogin();
     salesforce::OrgSession *session() const { return m_session ? m_session.get() : m_borrowedSession; }
     // AddObjects: the objects already mirrored, and those ticked besides them.
     QStringList mirroredObjects() const { return m_mirrored; }
