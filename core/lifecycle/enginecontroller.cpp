@@ -496,12 +496,11 @@ void EngineController::setRequestsPerSecond(double requestsPerSecond)
 
 void EngineController::fetchOrgName()
 {
-    if (!m_session || m_state != State::Syncing || m_orgNameAsked)
+    if (!m_session || m_state != State::Syncing || m_orgClient) // asked already in this run
         return;
     const QString orgId = m_session->connection().orgId;
     if (orgId.isEmpty())
         return;
-    m_orgNameAsked = true;
     m_orgClient = std::make_unique<salesforce::RestClient>(m_session.get(), m_limiter.get(), m_budget.get());
     const quint64 run = m_run;
     m_username = m_session->connection().username;
@@ -518,18 +517,17 @@ void EngineController::fetchOrgName()
                            });
     }
     salesforce::SObjectApi(m_orgClient.get())
-        .retrieve(QStringLiteral("Organization"), orgId, {QStringLiteral("Name")}, salesforce::ApiCategory::Schema,
-                  [this, run](const salesforce::JsonResult &result) {
-                      if (run != m_run)
-                          return;
-                      if (result.error) {
-                          // The header keeps showing the org's Id; nothing else depends on the name.
-                          qCInfo(lcApp).noquote() << "the org's name was not read:" << result.error.toString();
-                          return;
-                      }
-                      m_orgName = result.json().object().value(QLatin1String("Name")).toString();
-                      emit orgNameChanged(m_orgName);
-                  });
+        .organizationName(orgId, [this, run](const QString &name, const salesforce::SalesforceError &error) {
+            if (run != m_run)
+                return;
+            if (error) {
+                // The header keeps showing the org's Id; nothing else depends on the name.
+                qCInfo(lcApp).noquote() << "the org's name was not read:" << error.toString();
+                return;
+            }
+            m_orgName = name;
+            emit orgNameChanged(m_orgName);
+        });
 }
 
 // --- shutdown, in reverse order ---------------------------------------------------
@@ -547,7 +545,6 @@ void EngineController::tearDown(std::function<void()> then)
     if (m_login)
         m_login->cancel();
     m_orgClient.reset();
-    m_orgNameAsked = false;
     m_orgName.clear();
     m_username.clear();
     m_session.reset();

@@ -163,10 +163,9 @@ private:
     std::unique_ptr<salesforce::OrgSession> m_session;
     std::unique_ptr<sync::SyncService> m_sync;
     std::unique_ptr<proxy::ProxyService> m_proxy;
-    std::unique_ptr<salesforce::RestClient> m_orgClient; // fetchOrgName()'s, before m_session goes
+    std::unique_ptr<salesforce::RestClient> m_orgClient; // fetchOrgName()'s (set once it asked), before m_session goes
     QString m_orgName;
     QString m_username;
-    bool m_orgNameAsked = false;
     QString m_proxyHost;
     quint16 m_proxyPort = 0;
     QHash<QString, sync::TableStatus> m_statuses;

@@ -83,6 +83,16 @@ RequestId SObjectApi::retrieve(const QString &object, const QString &id, const Q
     return m_client->send(rq, category, [done = std::move(done)](const ApiReply &r) { done(jsonResultFrom(r)); });
 }
 
+RequestId SObjectApi::organizationName(const QString &orgId,
+                                       std::function<void(const QString &name, const SalesforceError &)> done)
+{
+    return retrieve(QStringLiteral("Organization"), orgId, {QStringLiteral("Name")}, ApiCategory::Schema,
+                    [done = std::move(done)](const JsonResult &result) {
+                        done(result.error ? QString() : result.json().object().value(QLatin1String("Name")).toString(),
+                             result.error);
+                    });
+}
+
 RequestId SObjectApi::create(const QString &object, const QByteArray &fields, RestClient::Callback<SaveResult> done)
 {
     ApiRequest rq;

@@ -31,6 +31,9 @@ public:
 
     RequestId retrieve(const QString &object, const QString &id, const QStringList &fields, ApiCategory category,
                        RestClient::Callback<JsonResult> done);
+    // The org's name (Organization.Name; no login answer carries it): one
+    // retrieve of the Organization record whose Id is the org's.
+    RequestId organizationName(const QString &orgId, std::function<void(const QString &name, const SalesforceError &)> done);
     // `fields`: a JSON object as text. `ifUnmodifiedSince` valid → conditional; 412 when the record changed since.
     RequestId create(const QString &object, const QByteArray &fields, RestClient::Callback<SaveResult> done);
     RequestId update(const QString &object, const QString &id, const QByteArray &fields,

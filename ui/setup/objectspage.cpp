@@ -71,6 +71,16 @@ QStringList ObjectListModel::selected() const
     return names;
 }
 
+QStringList ObjectListModel::chosen() const
+{
+    QStringList names;
+    for (const Row &row : m_rows) {
+        if (row.selected && !row.fixed)
+            names << row.object.name;
+    }
+    return names;
+}
+
 QStringList ObjectListModel::uncounted() const
 {
     QStringList first;

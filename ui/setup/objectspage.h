@@ -39,6 +39,7 @@ public:
     void setSelected(const QStringList &apiNames);
 
     QStringList selected() const;      // in describe order, fixed ones too
+    QStringList chosen() const;        // selected and not fixed: what the person adds
     QStringList uncounted() const;     // chosen first
     QList<qint64> selectedCounts() const; // of the chosen (not fixed) ones; -1 where not known yet
     int selectedUncountedCount() const;
@@ -76,7 +77,7 @@ public:
     void initializePage() override;
     bool isComplete() const override;
     QStringList selectedObjects() const { return m_model->selected(); }
-    bool hasChoice() const { return !m_model->selectedCounts().isEmpty(); }
+    bool hasChoice() const { return !m_model->chosen().isEmpty(); }
     ObjectListModel *model() const { return m_model; }
     // "8 objects selected: ≈ 18 calls, about 54 s at 1 request every 3 s." for the selection.
     QString estimateText() const;

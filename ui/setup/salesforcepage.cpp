@@ -282,13 +282,12 @@ void SalesforcePage::onLoginSucceeded(const salesforce::OrgConnection &connectio
     QPointer<SalesforcePage> self(this);
     // The org's name is not in the login's answers: one retrieve of the Organization record.
     salesforce::SObjectApi(m_assistant->restClient())
-        .retrieve(QStringLiteral("Organization"), m_orgId, {QStringLiteral("Name")}, salesforce::ApiCategory::Schema,
-                  [self, orgId = m_orgId](const salesforce::JsonResult &result) {
-                      if (!self || result.error || self->m_orgId != orgId)
-                          return; // the Id stands in for the name
-                      self->m_orgName = result.json().object().value(QLatin1String("Name")).toString();
-                      self->showLogin();
-                  });
+        .organizationName(m_orgId, [self, orgId = m_orgId](const QString &name, const salesforce::SalesforceError &error) {
+            if (!self || error || self->m_orgId != orgId)
+                return; // the Id stands in for the name
+            self->m_orgName = name;
+            self->showLogin();
+        });
     if (!m_assistant->tokenStore())
         return;
     raw->saveRefreshToken(m_assistant->tokenStore(), [self](const salesforce::SalesforceError &error) {

@@ -152,14 +152,7 @@ void SetupAssistant::releaseBorrowedLogin()
 
 QStringList SetupAssistant::addedObjects() const
 {
-    QStringList added;
-    if (!m_objectsPage)
-        return added;
-    for (const QString &name : m_objectsPage->selectedObjects()) {
-        if (!m_mirrored.contains(name))
-            added << name;
-    }
-    return added;
+    return m_objectsPage ? m_objectsPage->model()->chosen() : QStringList();
 }
 
 qint64 SetupAssistant::dailyQuota() const { return m_usedBudget ? m_usedBudget->max() : -1; }
