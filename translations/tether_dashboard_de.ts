@@ -751,4 +751,114 @@ Neuer Versuch um %2.</translation>
         <translation>keine Datensätze zu kopieren</translation>
     </message>
 </context>
+<context>
+    <name>EngineController</name>
+    <message>
+        <source>Could not reset the demo mirror: %1</source>
+        <translation>Der Demo-Spiegel konnte nicht zurückgesetzt werden: %1</translation>
+    </message>
+    <message>
+        <source>The demo org was generated at scale %1; it is generated again at scale %2, and the demo mirror starts over.</source>
+        <translation>Die Demo-Org wurde im Maßstab %1 erzeugt; sie wird im Maßstab %2 neu erzeugt, und der Demo-Spiegel beginnt von vorn.</translation>
+    </message>
+</context>
+<context>
+    <name>tether::lifecycle::EngineController</name>
+    <message>
+        <source>No Salesforce org is set up yet.</source>
+        <translation>Es ist noch keine Salesforce-Org eingerichtet.</translation>
+    </message>
+    <message>
+        <source>Starting again.</source>
+        <translation>Startet neu.</translation>
+    </message>
+    <message>
+        <source>Stopping.</source>
+        <translation>Wird angehalten.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Angehalten.</translation>
+    </message>
+    <message>
+        <source>Using the PostgreSQL server you named.</source>
+        <translation>Der angegebene PostgreSQL-Server wird verwendet.</translation>
+    </message>
+    <message>
+        <source>Starting Tether&apos;s local PostgreSQL.</source>
+        <translation>Tethers lokales PostgreSQL wird gestartet.</translation>
+    </message>
+    <message>
+        <source>Could not start Tether&apos;s local PostgreSQL: %1</source>
+        <translation>Tethers lokales PostgreSQL konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>PostgreSQL ready; connect with: %1</source>
+        <translation>PostgreSQL ist bereit; verbinden mit: %1</translation>
+    </message>
+    <message>
+        <source>The demo org is generated again at scale %1; the mirror in the database you named still holds the records of the earlier demo org. Drop the schemas %2 and tether there to start over.</source>
+        <translation>Die Demo-Org wird im Maßstab %1 neu erzeugt; der Spiegel in der angegebenen Datenbank enthält noch die Datensätze der früheren Demo-Org. Löschen Sie dort die Schemas %2 und tether, um von vorn zu beginnen.</translation>
+    </message>
+    <message>
+        <source>Starting the demo Salesforce org (the first start generates it; this takes a moment).</source>
+        <translation>Die Demo-Org von Salesforce wird gestartet (der erste Start erzeugt sie; das dauert einen Moment).</translation>
+    </message>
+    <message>
+        <source>The login host is not usable: %1</source>
+        <translation>Der Anmelde-Host ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <source>There is no way to log in to Salesforce configured.</source>
+        <translation>Es ist keine Art der Anmeldung bei Salesforce eingerichtet.</translation>
+    </message>
+    <message>
+        <source>Logging in to %1 with %2.</source>
+        <translation>Anmeldung bei %1 mit %2.</translation>
+    </message>
+    <message>
+        <source>Salesforce login failed: %1</source>
+        <translation>Die Anmeldung bei Salesforce ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Salesforce ended the session: %1</source>
+        <translation>Salesforce hat die Sitzung beendet: %1</translation>
+    </message>
+    <message>
+        <source>Logged in to %1 at %2 requests/s.</source>
+        <translation>Angemeldet bei %1 mit %2 Anfragen/s.</translation>
+    </message>
+    <message>
+        <source>Syncing.</source>
+        <translation>Synchronisiert.</translation>
+    </message>
+    <message>
+        <source>The proxy is off: it needs to reach PostgreSQL over TCP, and the database connection names %1. Give a host name or address in --database.</source>
+        <translation>Der Proxy ist aus: Er muss PostgreSQL über TCP erreichen, und die Datenbankverbindung nennt %1. Geben Sie in --database einen Hostnamen oder eine Adresse an.</translation>
+    </message>
+    <message>
+        <source>a local socket</source>
+        <translation>einen lokalen Socket</translation>
+    </message>
+    <message>
+        <source>The proxy is off: PostgreSQL is not reached over TCP.</source>
+        <translation>Der Proxy ist aus: PostgreSQL wird nicht über TCP erreicht.</translation>
+    </message>
+    <message>
+        <source>The proxy listens on %1:%2.</source>
+        <translation>Der Proxy lauscht auf %1:%2.</translation>
+    </message>
+    <message>
+        <source>Write through to Salesforce with: %1</source>
+        <translation>Nach Salesforce durchschreiben mit: %1</translation>
+    </message>
+    <message>
+        <source>The proxy is not running: %1</source>
+        <translation>Der Proxy läuft nicht: %1</translation>
+    </message>
+    <message>
+        <source>The proxy stopped.</source>
+        <translation>Der Proxy wurde beendet.</translation>
+    </message>
+</context>
 </TS>
