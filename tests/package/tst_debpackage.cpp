@@ -6,8 +6,10 @@
 // remove (only the user's data stays) and purge (the system-wide state goes,
 // the user's data stays). The desktop file, AppStream metainfo, the .deb
 // (lintian) and the systemd unit (systemd-analyze verify) are validated by
-// the tools Debian uses. The service itself is not started: there is no
-// systemd in the test container.
+// the tools Debian uses. The service runs under a real systemd: this machine
+// has none as PID 1, so the test boots one as PID 1 of its own PID and mount
+// namespaces (SystemdInNamespace below) and drives it with systemctl and
+// journalctl, as an administrator would.
 //
 // Installing needs root (CI runs as root); as anyone else the install steps
 // are skipped with a sentence. The .debs come from the package.build fixture
@@ -19,11 +21,15 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 #include <csignal>
+#include <functional>
 #include <unistd.h>
 
 namespace {
@@ -63,6 +69,116 @@ QString tool(const QString &name, const QString &package)
     return path;
 }
 
+// systemd as PID 1 of a new PID and mount namespace, booted to an empty
+// target: nothing starts until the test starts it. It shares this machine's file system, network
+// and users, so the package installed here is what it runs; private mounts
+// keep /run, /tmp, /var/tmp and the journal inside the namespace, and units
+// that would change the machine itself (kernel settings and modules, swap,
+// the clock, binfmt, the random seed) are masked. Killing its PID 1 ends
+// every process in it.
+class SystemdInNamespace
+{
+public:
+    ~SystemdInNamespace() { shutDown(); }
+
+    bool boot(QByteArray *why)
+    {
+        static const char *const masked[] = {
+            "systemd-sysctl.service", "systemd-modules-load.service", "kmod-static-nodes.service",
+            "systemd-udevd.service", "systemd-udev-trigger.service", "systemd-hwdb-update.service",
+            "systemd-timesyncd.service", "systemd-pstore.service", "systemd-random-seed.service",
+            "systemd-binfmt.service", "proc-sys-fs-binfmt_misc.automount", "swap.target", "cryptsetup.target",
+            "systemd-firstboot.service", "systemd-machine-id-commit.service", "systemd-repart.service",
+            "systemd-tmpfiles-clean.timer", "systemd-journal-flush.service"};
+        QByteArray script =
+            "set -e\n"
+            "mount --make-rprivate /\n"
+            "mount -t tmpfs -o mode=755 tmpfs /run\n"
+            "mkdir -p /run/lock /run/systemd/system\n"
+            "mount -t tmpfs -o mode=1777 tmpfs /tmp\n"
+            "mount -t tmpfs -o mode=1777 tmpfs /var/tmp\n"
+            "if [ -d /var/log/journal ]; then mount -t tmpfs tmpfs /var/log/journal; fi\n"
+            "printf '[Unit]\\nDescription=Tether package test\\n' "
+            ">/run/systemd/system/tether-test.target\n";
+        for (const char *unit : masked)
+            script += QByteArray("ln -s /dev/null /run/systemd/system/") + unit + '\n';
+        script += "exec env container=tether-test /lib/systemd/systemd --system --unit=tether-test.target\n";
+
+        m_unshare.setProcessChannelMode(QProcess::MergedChannels);
+        m_unshare.start(QStringLiteral("unshare"), {QStringLiteral("--pid"), QStringLiteral("--fork"), QStringLiteral("--mount"),
+                                                    QStringLiteral("--mount-proc"), QStringLiteral("bash"), QStringLiteral("-c"),
+                                                    QString::fromUtf8(script)});
+        if (!m_unshare.waitForStarted(30000)) {
+            *why = "unshare did not start: " + m_unshare.errorString().toUtf8();
+            return false;
+        }
+        // PID 1 of the namespace is unshare's child, as this machine numbers it.
+        const QString children = QStringLiteral("/proc/%1/task/%1/children").arg(m_unshare.processId());
+        const bool started = QTest::qWaitFor([&] {
+            QFile file(children);
+            m_init = file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().toLongLong() : 0;
+            return m_init > 0 || m_unshare.state() != QProcess::Running;
+        }, 30000);
+        if (!started || m_init <= 0) {
+            *why = "systemd did not start in the namespace: " + m_unshare.readAll();
+            return false;
+        }
+        // Until systemd has mounted /run and made its control socket there,
+        // systemctl answers "offline"; --wait then waits for the boot's jobs.
+        Run state;
+        const bool booted = QTest::qWaitFor([&] {
+            state = systemctl({QStringLiteral("is-system-running"), QStringLiteral("--wait")});
+            return state.output.startsWith("running") || state.output.startsWith("degraded");
+        }, 60000);
+        if (!booted || !state.output.startsWith("running")) {
+            *why = "systemd did not finish booting: " + state.output + m_unshare.readAll() +
+                   systemctl({QStringLiteral("--failed"), QStringLiteral("--no-pager")}).output;
+            return false;
+        }
+        return true;
+    }
+
+    Run inside(const QString &program, const QStringList &args)
+    {
+        return run(QStringLiteral("nsenter"), QStringList{QStringLiteral("--target"), QString::number(m_init),
+                                                          QStringLiteral("--mount"), QStringLiteral("--pid"), program} +
+                                                  args,
+                   180000);
+    }
+    Run systemctl(const QStringList &args) { return inside(QStringLiteral("systemctl"), args); }
+    QByteArray show(const QString &unit, const QString &property)
+    {
+        return systemctl({QStringLiteral("show"), unit, QStringLiteral("--property"), property, QStringLiteral("--value")})
+            .output.trimmed();
+    }
+    QByteArray journal(const QString &unit)
+    {
+        return inside(QStringLiteral("journalctl"), {QStringLiteral("--unit"), unit, QStringLiteral("--no-pager"),
+                                                      QStringLiteral("--output"), QStringLiteral("cat")})
+            .output;
+    }
+
+    void shutDown()
+    {
+        if (m_init > 0)
+            ::kill(pid_t(m_init), SIGKILL);
+        m_init = 0;
+        if (m_unshare.state() != QProcess::NotRunning)
+            m_unshare.waitForFinished(30000);
+    }
+
+private:
+    QProcess m_unshare;
+    qint64 m_init = 0;
+};
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
 } // namespace
 
 class TestDebPackage : public QObject
@@ -75,6 +191,7 @@ private slots:
     void lintianPasses();
     void installs();
     void unitVerifies();
+    void serviceRunsUnderSystemd();
     void demoRunsAsOrdinaryUser();
     void upgradeKeepsTheMirror();
     void removeKeepsOnlyTheUsersData();
@@ -276,6 +393,98 @@ bool TestDebPackage::runDemoUntilPolling(const QStringList &extraArgs, QByteArra
     *log += tether.readAllStandardError();
     return ok && finished && tether.exitStatus() == QProcess::NormalExit && tether.exitCode() == 0 &&
            log->contains("stopped cleanly");
+}
+
+void TestDebPackage::serviceRunsUnderSystemd()
+{
+    if (!requireRoot() || !m_installedByUs)
+        QSKIP("Needs the installed package (root only).");
+    const QString conf = QStringLiteral("/etc/tether/tether.conf");
+    QFile confFile(conf);
+    QVERIFY(confFile.open(QIODevice::ReadOnly));
+    const QByteArray shipped = confFile.readAll();
+    confFile.close();
+    auto writeConf = [&](const QByteArray &text) {
+        QFile file(conf);
+        return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
+    };
+    // The conffile goes back as shipped, so the upgrade has nothing to ask about.
+    auto restore = qScopeGuard([&] { writeConf(shipped); });
+
+    // The demo org and the managed cluster in the service's state directory:
+    // the whole engine, as the tether user, under the unit's sandbox.
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(freePort());
+    const QByteArray settings = "demo = true\ndemo-scale = 0.002\nobjects = Account,Contact\nrate = 20\n"
+                                "proxy-port = 0\ndata-dir = /var/lib/tether\nhealth-listen = " +
+                                QUrl(base).authority().toUtf8() + '\n';
+    QVERIFY(writeConf(settings));
+
+    SystemdInNamespace systemd;
+    QByteArray why;
+    QVERIFY2(systemd.boot(&why), why.constData());
+    const QString unit = QStringLiteral("tether.service");
+
+    // Installed, not enabled: a workstation install starts no server.
+    QCOMPARE(systemd.systemctl({QStringLiteral("is-enabled"), unit}).output.trimmed(), "disabled");
+    QCOMPARE(systemd.show(unit, QStringLiteral("ActiveState")), "inactive");
+
+    Run start = systemd.systemctl({QStringLiteral("start"), unit});
+    QVERIFY2(start.exitCode == 0, (start.output + systemd.journal(unit)).constData());
+    auto metrics = [&] {
+        int status = 0;
+        const QByteArray body = httpGet(base + QStringLiteral("/metrics"), &status);
+        return status == 200 ? body : QByteArray();
+    };
+    auto everyTablePolls = [&](int tables) {
+        const QHash<QString, bool> phases = polling(metrics());
+        int status = 0;
+        httpGet(base + QStringLiteral("/healthz"), &status);
+        return status == 200 && phases.size() == tables && !phases.values().contains(false);
+    };
+    // QTest cuts a message at 1,000 characters: the journal's tail goes to the log.
+    auto waitShowingJournal = [&](const std::function<bool()> &condition, int timeoutMs) {
+        if (QTest::qWaitFor(condition, timeoutMs))
+            return true;
+        qWarning().noquote() << "journalctl -u tether, the end:\n" << systemd.journal(unit).right(6000);
+        return false;
+    };
+    QVERIFY2(waitShowingJournal([&] { return everyTablePolls(2); }, 180000), "the tables do not all poll");
+
+    // Run as the system user, its log in the journal.
+    const QByteArray mainPid = systemd.show(unit, QStringLiteral("MainPID"));
+    QCOMPARE(systemd.inside(QStringLiteral("stat"), {QStringLiteral("-c"), QStringLiteral("%U"), QStringLiteral("/proc/") + QString::fromLatin1(mainPid)})
+                 .output.trimmed(),
+             "tether");
+    QByteArray log = systemd.journal(unit);
+    QVERIFY2(log.contains("every table is backfilled; polling for changes"), log.right(4000).constData());
+    QVERIFY2(log.contains("proxy listening on 127.0.0.1:"), log.right(4000).constData());
+
+    // systemctl reload: a new rate and a third table, same process.
+    QVERIFY(writeConf(QByteArray(settings).replace("rate = 20", "rate = 7").replace("Account,Contact", "Account,Contact,Lead")));
+    Run reload = systemd.systemctl({QStringLiteral("reload"), unit});
+    QVERIFY2(reload.exitCode == 0, reload.output.constData());
+    QVERIFY2(waitShowingJournal([&] { return std::abs(metric(metrics(), "tether_rate_limit_requests_per_second") - 7) < 0.01; }, 30000),
+             "the new rate does not show in /metrics");
+    QVERIFY2(waitShowingJournal([&] { return everyTablePolls(3); }, 120000), "the table added by the reload does not poll");
+    QCOMPARE(systemd.show(unit, QStringLiteral("MainPID")), mainPid);
+    QCOMPARE(systemd.show(unit, QStringLiteral("NRestarts")), "0");
+
+    // systemctl stop: a clean stop, exit status 0, said in the journal.
+    Run stop = systemd.systemctl({QStringLiteral("stop"), unit});
+    QVERIFY2(stop.exitCode == 0, stop.output.constData());
+    QCOMPARE(systemd.show(unit, QStringLiteral("Result")), "success");
+    QCOMPARE(systemd.show(unit, QStringLiteral("ExecMainStatus")), "0");
+    log = systemd.journal(unit);
+    QVERIFY2(log.contains("stopped cleanly"), log.right(4000).constData());
+
+    // Started again, the mirror in /var/lib/tether is still there: every
+    // table polls without one backfill call.
+    start = systemd.systemctl({QStringLiteral("start"), unit});
+    QVERIFY2(start.exitCode == 0, start.output.constData());
+    QVERIFY2(waitShowingJournal([&] { return everyTablePolls(3); }, 120000), "the tables do not all poll after a restart");
+    QCOMPARE(metric(metrics(), "tether_api_calls_total{category=\"backfill\"}"), 0.0);
+    QVERIFY(systemd.systemctl({QStringLiteral("stop"), unit}).exitCode == 0);
+    QCOMPARE(systemd.show(unit, QStringLiteral("Result")), "success");
 }
 
 void TestDebPackage::demoRunsAsOrdinaryUser()
