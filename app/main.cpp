@@ -112,8 +112,10 @@ int main(int argc, char **argv)
         QString why;
         login = tether::lifecycle::headlessLoginMethod(settings, line.refreshTokenFile, &why);
         if (!login) {
+            // A missing or unreadable secret: a setting to fix, so exit 2,
+            // which the systemd unit does not restart on.
             QTextStream(stderr) << "tether: " << why << Qt::endl;
-            return 1;
+            return 2;
         }
     }
 

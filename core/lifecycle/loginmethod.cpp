@@ -86,8 +86,9 @@ std::unique_ptr<LoginMethod> headlessLoginMethod(const EngineSettings &settings,
         return std::make_unique<RefreshTokenLogin>(token.token, token.source);
     if (!settings.clientSecret.isEmpty())
         return std::make_unique<ClientCredentialsLogin>();
-    *why = tr("No way to log in without a browser: give --client-secret for the client credentials flow, "
-              "or a refresh token in %1 or --refresh-token-file (mode 0600).")
+    *why = tr("No way to log in without a browser: give a client secret for the client credentials flow "
+              "(--client-secret, client-secret in the --secrets-file, or the systemd credential client-secret), "
+              "or a refresh token (%1, --refresh-token-file, or refresh-token in the secrets file).")
                .arg(QString::fromLatin1(salesforce::RefreshTokenEnvVar));
     return {};
 }

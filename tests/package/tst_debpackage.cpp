@@ -14,6 +14,8 @@
 // Installing needs root (CI runs as root); as anyone else the install steps
 // are skipped with a sentence. The .debs come from the package.build fixture
 // (scripts/package, versions N and N+1) through TETHER_PACKAGE_DIR.
+#include "simprocess.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -158,6 +160,16 @@ public:
             .output;
     }
 
+    // QTest cuts a message at 1,000 characters: on a timeout the unit's
+    // journal goes to the test's log instead.
+    bool waitShowingJournal(const QString &unit, const std::function<bool()> &condition, int timeoutMs)
+    {
+        if (QTest::qWaitFor(condition, timeoutMs))
+            return true;
+        qWarning().noquote() << "journalctl -u" << unit << "(the end):\n" << journal(unit).right(6000);
+        return false;
+    }
+
     void shutDown()
     {
         if (m_init > 0)
@@ -170,6 +182,35 @@ public:
 private:
     QProcess m_unshare;
     qint64 m_init = 0;
+};
+
+// /etc/tether/tether.conf for one test: written as the test needs it, and
+// put back as shipped afterwards, so the upgrade has nothing to ask about.
+class ServiceConfig
+{
+public:
+    ServiceConfig()
+    {
+        QFile file(path());
+        m_valid = file.open(QIODevice::ReadOnly);
+        m_shipped = file.readAll();
+    }
+    ~ServiceConfig()
+    {
+        if (m_valid)
+            write(m_shipped);
+    }
+    bool isValid() const { return m_valid; }
+    bool write(const QByteArray &text)
+    {
+        QFile file(path());
+        return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
+    }
+
+private:
+    static QString path() { return QStringLiteral("/etc/tether/tether.conf"); }
+    QByteArray m_shipped;
+    bool m_valid = false;
 };
 
 quint16 freePort()
@@ -192,6 +233,7 @@ private slots:
     void installs();
     void unitVerifies();
     void serviceRunsUnderSystemd();
+    void serviceLogsInWithASecretsFile();
     void demoRunsAsOrdinaryUser();
     void upgradeKeepsTheMirror();
     void removeKeepsOnlyTheUsersData();
@@ -204,6 +246,10 @@ private:
     // at that moment and the stderr so far, then stops it with SIGTERM.
     bool runDemoUntilPolling(const QStringList &extraArgs, QByteArray *metrics, QByteArray *log);
     QByteArray httpGet(const QString &url, int *status);
+    // /metrics of the health server at base, empty unless it answers 200.
+    QByteArray metricsAt(const QString &base);
+    // /healthz is 200 and exactly `tables` tables are there, each polling.
+    bool everyTablePolls(const QString &base, int tables);
 
     QString m_debN;
     QString m_debNext;
@@ -395,21 +441,27 @@ bool TestDebPackage::runDemoUntilPolling(const QStringList &extraArgs, QByteArra
            log->contains("stopped cleanly");
 }
 
+QByteArray TestDebPackage::metricsAt(const QString &base)
+{
+    int status = 0;
+    const QByteArray body = httpGet(base + QStringLiteral("/metrics"), &status);
+    return status == 200 ? body : QByteArray();
+}
+
+bool TestDebPackage::everyTablePolls(const QString &base, int tables)
+{
+    const QHash<QString, bool> phases = polling(metricsAt(base));
+    int status = 0;
+    httpGet(base + QStringLiteral("/healthz"), &status);
+    return status == 200 && phases.size() == tables && !phases.values().contains(false);
+}
+
 void TestDebPackage::serviceRunsUnderSystemd()
 {
     if (!requireRoot() || !m_installedByUs)
         QSKIP("Needs the installed package (root only).");
-    const QString conf = QStringLiteral("/etc/tether/tether.conf");
-    QFile confFile(conf);
-    QVERIFY(confFile.open(QIODevice::ReadOnly));
-    const QByteArray shipped = confFile.readAll();
-    confFile.close();
-    auto writeConf = [&](const QByteArray &text) {
-        QFile file(conf);
-        return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
-    };
-    // The conffile goes back as shipped, so the upgrade has nothing to ask about.
-    auto restore = qScopeGuard([&] { writeConf(shipped); });
+    ServiceConfig conf;
+    QVERIFY(conf.isValid());
 
     // The demo org and the managed cluster in the service's state directory:
     // the whole engine, as the tether user, under the unit's sandbox.
@@ -417,7 +469,7 @@ void TestDebPackage::serviceRunsUnderSystemd()
     const QByteArray settings = "demo = true\ndemo-scale = 0.002\nobjects = Account,Contact\nrate = 20\n"
                                 "proxy-port = 0\ndata-dir = /var/lib/tether\nhealth-listen = " +
                                 QUrl(base).authority().toUtf8() + '\n';
-    QVERIFY(writeConf(settings));
+    QVERIFY(conf.write(settings));
 
     SystemdInNamespace systemd;
     QByteArray why;
@@ -430,25 +482,8 @@ void TestDebPackage::serviceRunsUnderSystemd()
 
     Run start = systemd.systemctl({QStringLiteral("start"), unit});
     QVERIFY2(start.exitCode == 0, (start.output + systemd.journal(unit)).constData());
-    auto metrics = [&] {
-        int status = 0;
-        const QByteArray body = httpGet(base + QStringLiteral("/metrics"), &status);
-        return status == 200 ? body : QByteArray();
-    };
-    auto everyTablePolls = [&](int tables) {
-        const QHash<QString, bool> phases = polling(metrics());
-        int status = 0;
-        httpGet(base + QStringLiteral("/healthz"), &status);
-        return status == 200 && phases.size() == tables && !phases.values().contains(false);
-    };
-    // QTest cuts a message at 1,000 characters: the journal's tail goes to the log.
-    auto waitShowingJournal = [&](const std::function<bool()> &condition, int timeoutMs) {
-        if (QTest::qWaitFor(condition, timeoutMs))
-            return true;
-        qWarning().noquote() << "journalctl -u tether, the end:\n" << systemd.journal(unit).right(6000);
-        return false;
-    };
-    QVERIFY2(waitShowingJournal([&] { return everyTablePolls(2); }, 180000), "the tables do not all poll");
+    auto metrics = [&] { return metricsAt(base); };
+    QVERIFY2(systemd.waitShowingJournal(unit, [&] { return everyTablePolls(base, 2); }, 180000), "the tables do not all poll");
 
     // Run as the system user, its log in the journal.
     const QByteArray mainPid = systemd.show(unit, QStringLiteral("MainPID"));
@@ -460,12 +495,12 @@ void TestDebPackage::serviceRunsUnderSystemd()
     QVERIFY2(log.contains("proxy listening on 127.0.0.1:"), log.right(4000).constData());
 
     // systemctl reload: a new rate and a third table, same process.
-    QVERIFY(writeConf(QByteArray(settings).replace("rate = 20", "rate = 7").replace("Account,Contact", "Account,Contact,Lead")));
+    QVERIFY(conf.write(QByteArray(settings).replace("rate = 20", "rate = 7").replace("Account,Contact", "Account,Contact,Lead")));
     Run reload = systemd.systemctl({QStringLiteral("reload"), unit});
     QVERIFY2(reload.exitCode == 0, reload.output.constData());
-    QVERIFY2(waitShowingJournal([&] { return std::abs(metric(metrics(), "tether_rate_limit_requests_per_second") - 7) < 0.01; }, 30000),
+    QVERIFY2(systemd.waitShowingJournal(unit, [&] { return std::abs(metric(metrics(), "tether_rate_limit_requests_per_second") - 7) < 0.01; }, 30000),
              "the new rate does not show in /metrics");
-    QVERIFY2(waitShowingJournal([&] { return everyTablePolls(3); }, 120000), "the table added by the reload does not poll");
+    QVERIFY2(systemd.waitShowingJournal(unit, [&] { return everyTablePolls(base, 3); }, 120000), "the table added by the reload does not poll");
     QCOMPARE(systemd.show(unit, QStringLiteral("MainPID")), mainPid);
     QCOMPARE(systemd.show(unit, QStringLiteral("NRestarts")), "0");
 
@@ -481,8 +516,65 @@ void TestDebPackage::serviceRunsUnderSystemd()
     // table polls without one backfill call.
     start = systemd.systemctl({QStringLiteral("start"), unit});
     QVERIFY2(start.exitCode == 0, start.output.constData());
-    QVERIFY2(waitShowingJournal([&] { return everyTablePolls(3); }, 120000), "the tables do not all poll after a restart");
+    QVERIFY2(systemd.waitShowingJournal(unit, [&] { return everyTablePolls(base, 3); }, 120000), "the tables do not all poll after a restart");
     QCOMPARE(metric(metrics(), "tether_api_calls_total{category=\"backfill\"}"), 0.0);
+    QVERIFY(systemd.systemctl({QStringLiteral("stop"), unit}).exitCode == 0);
+    QCOMPARE(systemd.show(unit, QStringLiteral("Result")), "success");
+}
+
+void TestDebPackage::serviceLogsInWithASecretsFile()
+{
+    if (!requireRoot() || !m_installedByUs)
+        QSKIP("Needs the installed package (root only).");
+    // An org of its own (the packaged tether-sim standing in for Salesforce),
+    // logged in to with the client-credentials flow.
+    qputenv("TETHER_SIM_EXECUTABLE", "/usr/libexec/tether/tether-sim");
+    tether::test::SimProcess sim({QStringLiteral("--generate"), QStringLiteral("Account=120")});
+    QString simWhy;
+    QVERIFY2(sim.start(&simWhy), qPrintable(simWhy));
+
+    ServiceConfig conf;
+    QVERIFY(conf.isValid());
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(freePort());
+    const QByteArray settings = "login-url = " + sim.baseUrl().toString().toUtf8() +
+                                "\nclient-id = " + tether::test::SimProcess::DefaultClientId +
+                                "\nobjects = Account\nrate = 20\nproxy-port = 0\ndata-dir = /var/lib/tether/server\n"
+                                "health-listen = " + QUrl(base).authority().toUtf8() + '\n';
+    QVERIFY(conf.write(settings));
+
+    SystemdInNamespace systemd;
+    QByteArray why;
+    QVERIFY2(systemd.boot(&why), why.constData());
+    const QString unit = QStringLiteral("tether.service");
+
+    // No secret anywhere: a setting to fix, said in the journal, and not
+    // restarted over and over (exit status 2, RestartPreventExitStatus).
+    QVERIFY(systemd.systemctl({QStringLiteral("start"), unit}).exitCode == 0);
+    QVERIFY2(systemd.waitShowingJournal(unit, [&] { return systemd.show(unit, QStringLiteral("ActiveState")) == "failed"; }, 60000),
+             "the service without a secret did not fail");
+    QCOMPARE(systemd.show(unit, QStringLiteral("ExecMainStatus")), "2");
+    QCOMPARE(systemd.show(unit, QStringLiteral("NRestarts")), "0");
+    QVERIFY2(systemd.journal(unit).contains("No way to log in without a browser"), systemd.journal(unit).right(900).constData());
+
+    // The secret in a file only the tether user can read, named in the config.
+    const QString secrets = QStringLiteral("/etc/tether/secrets");
+    auto removeSecrets = qScopeGuard([&] { QFile::remove(secrets); });
+    QFile secretsFile(secrets);
+    QVERIFY(secretsFile.open(QIODevice::WriteOnly));
+    secretsFile.write(QByteArray("client-secret = ") + tether::test::SimProcess::DefaultClientSecret + '\n');
+    secretsFile.close();
+    QVERIFY(secretsFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    QCOMPARE(run(QStringLiteral("chown"), {QStringLiteral("tether:tether"), secrets}).exitCode, 0);
+    QVERIFY(conf.write(settings + "secrets-file = " + secrets.toUtf8() + '\n'));
+
+    QVERIFY(systemd.systemctl({QStringLiteral("reset-failed"), unit}).exitCode == 0);
+    const Run start = systemd.systemctl({QStringLiteral("start"), unit});
+    QVERIFY2(start.exitCode == 0, start.output.constData());
+    QVERIFY2(systemd.waitShowingJournal(unit, [&] { return everyTablePolls(base, 1); }, 120000), "Account does not poll");
+    QCOMPARE(metric(metricsAt(base), "tether_table_rows{object=\"Account\",table=\"salesforce.account\"}"), 120.0);
+    const QByteArray log = systemd.journal(unit);
+    QVERIFY2(log.contains("Logged in to " + sim.baseUrl().toString().toUtf8()), log.right(900).constData());
+    QVERIFY(!log.contains(tether::test::SimProcess::DefaultClientSecret));
     QVERIFY(systemd.systemctl({QStringLiteral("stop"), unit}).exitCode == 0);
     QCOMPARE(systemd.show(unit, QStringLiteral("Result")), "success");
 }
