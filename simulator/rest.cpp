@@ -589,7 +589,7 @@ static QByteArray runComposite(SimServer *server, const QJsonArray &subs, bool a
                 r.headers.insert(it.key().toLower().toLatin1(), it.value().toString().toUtf8());
             const Reply reply = dispatch(r);
             result.status = reply.status;
-            result.body = reply.body;
+            result.body = reply.wholeBody();
             for (const auto &h : reply.headers)
                 if (h.first == "Location")
                     result.location = h.second;
@@ -737,7 +737,7 @@ Reply SimServer::compositeBatch(DataRequest &r)
                 d.body = QJsonDocument(sub.value(QStringLiteral("richInput")).toObject()).toJson(QJsonDocument::Compact);
             const Reply reply = dispatchData(d);
             status = reply.status;
-            body = reply.body;
+            body = reply.wholeBody();
         }
         if (status >= 400) {
             hasErrors = true;
@@ -1018,16 +1018,26 @@ Reply SimServer::bulk(DataRequest &r, const QStringList &parts)
                 return errorReply(400, "INVALIDMAXRECORDS", QStringLiteral("maxRecords must be a positive integer"));
         }
         const qint64 end = std::min(qint64(job.rows.size()), start + max);
-        QByteArray body;
-        body.reserve(qsizetype((end - start) * 400 + 1024));
-        job.query->appendCsvHeader(body);
-        for (qint64 i = start; i < end; ++i)
-            job.query->appendCsv(body, *m_org, job.rows[size_t(i)]);
-        if (job.lineEnding == "CRLF")
-            body.replace("\n", "\r\n");
+        // The page is built as it is sent, a few hundred kilobytes at a time.
         Reply reply;
         reply.contentType = "text/csv";
-        reply.body = std::move(body);
+        reply.bodyParts = [query = job.query, rows = std::make_shared<const std::vector<int>>(job.rows.begin() + start, job.rows.begin() + end),
+                           org = m_org.get(), crlf = job.lineEnding == "CRLF", next = size_t(0),
+                           header = true](QByteArray &out) mutable {
+            constexpr qsizetype PartBytes = 256 << 10;
+            const qsizetype from = out.size();
+            if (header)
+                query->appendCsvHeader(out);
+            header = false;
+            while (next < rows->size() && out.size() - from < PartBytes)
+                query->appendCsv(out, *org, (*rows)[next++]);
+            if (crlf) {
+                const QByteArray part = out.mid(from).replace("\n", "\r\n");
+                out.truncate(from);
+                out += part;
+            }
+            return next < rows->size();
+        };
         reply.headers.append({"Sforce-NumberOfRecords", QByteArray::number(end - start)});
         reply.headers.append({"Sforce-Locator", end >= qint64(job.rows.size()) ? QByteArray("null") : QByteArray::number(end).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)});
         reply.recordsServed = end - start;

@@ -244,12 +244,19 @@ void SimServer::send(QTcpSocket *socket, const QHttpServerRequest &request, Repl
             head += "Content-Type: " + reply.contentType + "\r\n";
         for (const auto &h : reply.headers)
             head += h.first + ": " + h.second + "\r\n";
-        if (!noBody)
+        const bool chunked = !noBody && reply.bodyParts;
+        if (chunked)
+            head += "Transfer-Encoding: chunked\r\n";
+        else if (!noBody)
             head += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
         if (close)
             head += "Connection: close\r\n";
         head += "\r\n";
         s->write(head);
+        if (chunked) {
+            sendChunked(s, reply.bodyParts, close);
+            return;
+        }
         if (!noBody)
             s->write(reply.body);
         if (close)
@@ -264,6 +271,51 @@ void SimServer::send(QTcpSocket *socket, const QHttpServerRequest &request, Repl
         return;
     }
     write(socket);
+}
+
+// Writes the parts of a body as HTTP chunks while the socket takes them:
+// at most about a megabyte waits in the socket's buffer; the next parts are
+// built when it drains.
+void SimServer::sendChunked(QTcpSocket *socket, std::function<bool(QByteArray &)> parts, bool close)
+{
+    struct Pump
+    {
+        std::function<bool(QByteArray &)> parts;
+        QByteArray part;
+        bool done = false;
+        QMetaObject::Connection drained;
+    };
+    auto pump = std::make_shared<Pump>();
+    pump->parts = std::move(parts);
+    auto fill = [socket, pump, close] {
+        constexpr qint64 MaxBuffered = 1 << 20;
+        while (!pump->done && socket->bytesToWrite() < MaxBuffered) {
+            pump->part.clear();
+            const bool more = pump->parts(pump->part);
+            if (!pump->part.isEmpty())
+                socket->write(QByteArray::number(pump->part.size(), 16) + "\r\n" + pump->part + "\r\n");
+            if (more)
+                continue;
+            pump->done = true;
+            socket->write("0\r\n\r\n");
+            QObject::disconnect(pump->drained);
+            if (close)
+                socket->disconnectFromHost();
+        }
+    };
+    pump->drained = connect(socket, &QTcpSocket::bytesWritten, socket, fill);
+    fill();
+}
+
+QByteArray Reply::wholeBody() const
+{
+    if (!bodyParts)
+        return body;
+    QByteArray whole;
+    auto parts = bodyParts; // a copy: each call moves it on
+    while (parts(whole)) {
+    }
+    return whole;
 }
 
 Reply SimServer::route(const QHttpServerRequest &request)

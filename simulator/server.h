@@ -17,6 +17,7 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 #include <deque>
+#include <functional>
 #include <memory>
 
 class QTimer;
@@ -45,9 +46,17 @@ struct Reply
     QByteArray contentType = "application/json;charset=UTF-8";
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // A body built as it is sent (a Bulk results page): each call appends the
+    // next part to `out` and returns false after the last. It goes out with
+    // Transfer-Encoding: chunked while the socket takes it, so the first rows
+    // leave before the last are built and a page is never whole in memory.
+    std::function<bool(QByteArray &out)> bodyParts;
     bool drop = false;
     int delayMs = 0;
     qint64 recordsServed = 0;
+
+    // The body in one piece (a subrequest of a composite call).
+    QByteArray wholeBody() const;
 };
 
 // A Salesforce data-API call, from HTTP or from a composite subrequest.
@@ -126,6 +135,7 @@ private:
     };
 
     void send(QTcpSocket *socket, const QHttpServerRequest &request, Reply reply);
+    static void sendChunked(QTcpSocket *socket, std::function<bool(QByteArray &)> parts, bool close);
     Reply route(const QHttpServerRequest &request);
     Reply handleOAuth(const QHttpServerRequest &request, const QString &path);
     Reply handleControl(const QHttpServerRequest &request, const QString &path);

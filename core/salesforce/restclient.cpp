@@ -266,12 +266,14 @@ bool RestClient::streamBody(Pending *p, QNetworkReply *reply)
                 return true; // the callback cancelled this request
         }
     }
+    if (m_streamBuffer.isEmpty())
+        m_streamBuffer.resize(1 << 20);
     while (reply->bytesAvailable() > 0) {
-        const QByteArray chunk = reply->read(1 << 20);
-        if (chunk.isEmpty())
+        const qint64 size = reply->read(m_streamBuffer.data(), m_streamBuffer.size());
+        if (size <= 0)
             break;
         p->streamed = true;
-        if (!p->request.bodySink(chunk.constData(), chunk.size()))
+        if (!p->request.bodySink(m_streamBuffer.constData(), size))
             return false;
     }
     return true;

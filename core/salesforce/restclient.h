@@ -157,6 +157,10 @@ private:
     RetryPolicy m_policy;
     RequestId m_nextId = 1;
     QHash<RequestId, Pending *> m_pending;
+    // Where streamBody() reads a body's bytes before handing them to the sink:
+    // one buffer for every streamed reply, so a page does not allocate (and
+    // fault in) fresh memory for each piece it reads.
+    QByteArray m_streamBuffer;
 };
 
 } // namespace tether::salesforce
