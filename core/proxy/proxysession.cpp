@@ -36,10 +36,10 @@ void tuneSocket(QTcpSocket *socket)
 }
 
 // Writes `bytes` to `socket` and empties it. A plain TCP socket with nothing
-// queued in Qt gets them straight from send(2): Qt's own write to an
-// accepted socket (buffered, whatever the open mode) arms a write notifier
-// and disarms it once flushed, which costs two event-loop wakeups, an extra
-// poll and a bytesWritten pass per batch (decision 0030). What the kernel
+// queued in Qt gets them straight from send(2): Qt's own write to an accepted
+// socket (buffered, whatever the open mode) arms a write notifier and disarms
+// it once flushed, which cost two event-loop wakeups, an extra poll and a
+// bytesWritten pass per batch (decision 0008, "Throughput"). What the kernel
 // does not take at once goes through Qt, which keeps the order, watches for
 // the socket to drain and reports errors as usual.
 void sendAll(QTcpSocket *socket, bool plain, QByteArray &bytes)
