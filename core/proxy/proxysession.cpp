@@ -44,19 +44,20 @@ void tuneSocket(QTcpSocket *socket)
 // the socket to drain and reports errors as usual.
 void sendAll(QTcpSocket *socket, bool plain, QByteArray &bytes)
 {
+    // Taken first: flush() may emit signals that land here again.
+    const QByteArray out = std::exchange(bytes, {});
     qsizetype sent = 0;
     if (plain && socket->bytesToWrite() == 0) {
         ssize_t n;
         do
-            n = ::send(int(socket->socketDescriptor()), bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL);
+            n = ::send(int(socket->socketDescriptor()), out.constData(), size_t(out.size()), MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
         sent = n > 0 ? qsizetype(n) : 0; // on EAGAIN or an error, Qt's write below finds out
     }
-    if (sent < bytes.size()) {
-        socket->write(bytes.constData() + sent, bytes.size() - sent);
+    if (sent < out.size()) {
+        socket->write(out.constData() + sent, out.size() - sent);
         socket->flush();
     }
-    bytes.clear();
 }
 
 } // namespace
