@@ -129,7 +129,9 @@ ProxyCounts ProxyServer::counts() const
 void ProxyServer::incomingConnection(qintptr socketDescriptor)
 {
     QTcpSocket *socket = m_settings.tlsAvailable ? new QSslSocket : new QTcpSocket;
-    // Plain TCP goes unbuffered, straight to the kernel (see ProxySession);
+    // Unbuffered is asked for, but Qt keeps a read buffer for an adopted
+    // descriptor all the same (bounded by ProxySession's setReadBufferSize);
+    // ProxySession writes plain TCP around Qt's write buffer (sendAll).
     // QSslSocket needs its own buffering for TLS records.
     const QIODevice::OpenMode mode = m_settings.tlsAvailable ? QIODevice::ReadWrite
                                                              : QIODevice::ReadWrite | QIODevice::Unbuffered;

@@ -176,6 +176,7 @@ private:
 
     QTcpSocket *m_client;
     QTcpSocket *m_server = nullptr;
+    bool m_plainClient = true; // not TLS: bytes for it may go straight to the kernel
     SessionSettings m_settings;
     CancelKeys *m_cancelKeys;
     QString m_clientAddress;
