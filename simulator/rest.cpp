@@ -1025,17 +1025,12 @@ Reply SimServer::bulk(DataRequest &r, const QStringList &parts)
                            org = m_org.get(), crlf = job.lineEnding == "CRLF", next = size_t(0),
                            header = true](QByteArray &out) mutable {
             constexpr qsizetype PartBytes = 256 << 10;
-            const qsizetype from = out.size();
-            if (header)
-                query->appendCsvHeader(out);
-            header = false;
-            while (next < rows->size() && out.size() - from < PartBytes)
-                query->appendCsv(out, *org, (*rows)[next++]);
-            if (crlf) {
-                const QByteArray part = out.mid(from).replace("\n", "\r\n");
-                out.truncate(from);
-                out += part;
-            }
+            QByteArray part;
+            if (std::exchange(header, false))
+                query->appendCsvHeader(part);
+            while (next < rows->size() && part.size() < PartBytes)
+                query->appendCsv(part, *org, (*rows)[next++]);
+            out += crlf ? part.replace("\n", "\r\n") : part;
             return next < rows->size();
         };
         reply.headers.append({"Sforce-NumberOfRecords", QByteArray::number(end - start)});

@@ -248,8 +248,10 @@ private:
     QByteArray httpGet(const QString &url, int *status);
     // /metrics of the health server at base, empty unless it answers 200.
     QByteArray metricsAt(const QString &base);
-    // /healthz is 200 and exactly `tables` tables are there, each polling.
-    bool everyTablePolls(const QString &base, int tables);
+    // /healthz is 200 and every table in /metrics polls: exactly `tables` of
+    // them, or at least one when `tables` is 0. What /metrics said goes to
+    // *metrics.
+    bool everyTablePolls(const QString &base, int tables, QByteArray *metrics = nullptr);
 
     QString m_debN;
     QString m_debNext;
@@ -420,17 +422,7 @@ bool TestDebPackage::runDemoUntilPolling(const QStringList &extraArgs, QByteArra
             base = healthLine.match(QString::fromUtf8(*log)).captured(1);
         if (base.isEmpty() || tether.state() != QProcess::Running)
             return false;
-        int status = 0;
-        *metrics = httpGet(base + QStringLiteral("/metrics"), &status);
-        const QHash<QString, bool> tables = polling(*metrics);
-        if (status != 200 || tables.isEmpty())
-            return false;
-        for (bool p : tables)
-            if (!p)
-                return false;
-        int health = 0;
-        httpGet(base + QStringLiteral("/healthz"), &health);
-        return health == 200 && metric(*metrics, "tether_api_calls_total{category=\"poll\"}") > 0;
+        return everyTablePolls(base, 0, metrics) && metric(*metrics, "tether_api_calls_total{category=\"poll\"}") > 0;
     };
     // The demo org is generated, the cluster created, every table backfilled.
     ok = QTest::qWaitFor(allPolling, 300000);
@@ -448,12 +440,17 @@ QByteArray TestDebPackage::metricsAt(const QString &base)
     return status == 200 ? body : QByteArray();
 }
 
-bool TestDebPackage::everyTablePolls(const QString &base, int tables)
+bool TestDebPackage::everyTablePolls(const QString &base, int tables, QByteArray *metrics)
 {
-    const QHash<QString, bool> phases = polling(metricsAt(base));
+    const QByteArray now = metricsAt(base);
+    if (metrics)
+        *metrics = now;
+    const QHash<QString, bool> phases = polling(now);
+    if (phases.isEmpty() || (tables > 0 && phases.size() != tables) || phases.values().contains(false))
+        return false;
     int status = 0;
     httpGet(base + QStringLiteral("/healthz"), &status);
-    return status == 200 && phases.size() == tables && !phases.values().contains(false);
+    return status == 200;
 }
 
 void TestDebPackage::serviceRunsUnderSystemd()
@@ -482,7 +479,6 @@ void TestDebPackage::serviceRunsUnderSystemd()
 
     Run start = systemd.systemctl({QStringLiteral("start"), unit});
     QVERIFY2(start.exitCode == 0, (start.output + systemd.journal(unit)).constData());
-    auto metrics = [&] { return metricsAt(base); };
     QVERIFY2(systemd.waitShowingJournal(unit, [&] { return everyTablePolls(base, 2); }, 180000), "the tables do not all poll");
 
     // Run as the system user, its log in the journal.
@@ -498,7 +494,7 @@ void TestDebPackage::serviceRunsUnderSystemd()
     QVERIFY(conf.write(QByteArray(settings).replace("rate = 20", "rate = 7").replace("Account,Contact", "Account,Contact,Lead")));
     Run reload = systemd.systemctl({QStringLiteral("reload"), unit});
     QVERIFY2(reload.exitCode == 0, reload.output.constData());
-    QVERIFY2(systemd.waitShowingJournal(unit, [&] { return std::abs(metric(metrics(), "tether_rate_limit_requests_per_second") - 7) < 0.01; }, 30000),
+    QVERIFY2(systemd.waitShowingJournal(unit, [&] { return std::abs(metric(metricsAt(base), "tether_rate_limit_requests_per_second") - 7) < 0.01; }, 30000),
              "the new rate does not show in /metrics");
     QVERIFY2(systemd.waitShowingJournal(unit, [&] { return everyTablePolls(base, 3); }, 120000), "the table added by the reload does not poll");
     QCOMPARE(systemd.show(unit, QStringLiteral("MainPID")), mainPid);
@@ -517,7 +513,7 @@ void TestDebPackage::serviceRunsUnderSystemd()
     start = systemd.systemctl({QStringLiteral("start"), unit});
     QVERIFY2(start.exitCode == 0, start.output.constData());
     QVERIFY2(systemd.waitShowingJournal(unit, [&] { return everyTablePolls(base, 3); }, 120000), "the tables do not all poll after a restart");
-    QCOMPARE(metric(metrics(), "tether_api_calls_total{category=\"backfill\"}"), 0.0);
+    QCOMPARE(metric(metricsAt(base), "tether_api_calls_total{category=\"backfill\"}"), 0.0);
     QVERIFY(systemd.systemctl({QStringLiteral("stop"), unit}).exitCode == 0);
     QCOMPARE(systemd.show(unit, QStringLiteral("Result")), "success");
 }
