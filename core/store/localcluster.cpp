@@ -338,11 +338,38 @@ bool LocalCluster::start(QString *error)
     error = error ? error : &ignored;
     if (!initialize(error))
         return false;
+    if (m_options.access == Options::Access::OwnerOnly && !usesTrust() && !letsUsIn(error))
+        return false;
     if (!startServer(error))
         return false;
     if (m_options.access == Options::Access::OwnerOnly && usesTrust())
         return migrateFromTrust(error);
     return true;
+}
+
+bool LocalCluster::letsUsIn(QString *error) const
+{
+    // pg_ident.conf names who may be which role on the socket. A cluster made
+    // by another user (root's is the `postgres` role's) would refuse us with
+    // "Peer authentication failed", which says nothing of why: say it here.
+    QFile file(m_options.dataDir + QStringLiteral("/pg_ident.conf"));
+    if (!file.open(QIODevice::ReadOnly))
+        return true; // the server says what is wrong with it
+    QStringList madeFor;
+    while (!file.atEnd()) {
+        const QStringList fields = QString::fromUtf8(file.readLine()).simplified().split(u' ', Qt::SkipEmptyParts);
+        if (fields.size() != 3 || fields[0] != QLatin1String("owner"))
+            continue;
+        if (fields[1] == osUser() && fields[2] == user())
+            return true;
+        madeFor << fields[1];
+    }
+    if (madeFor.isEmpty())
+        return true;
+    *error = tr("The PostgreSQL cluster in %1 was made for the operating-system user %2, and Tether runs as %3, who "
+                "may not use it. Run Tether as %2, or move %1 away and Tether makes a new cluster there.")
+                 .arg(m_options.dataDir, madeFor.first(), osUser());
+    return false;
 }
 
 bool LocalCluster::migrateFromTrust(QString *error)

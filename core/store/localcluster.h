@@ -72,6 +72,7 @@ private:
     QString password(QString *error); // from the password file, made when there is none
     bool writeAccessRules(QString *error); // pg_hba.conf and pg_ident.conf for OwnerOnly
     bool usesTrust() const;               // pg_hba.conf still lets anyone in
+    bool letsUsIn(QString *error) const;  // pg_ident.conf maps the user we run as to user()
     bool migrateFromTrust(QString *error);
 
     Options m_options;

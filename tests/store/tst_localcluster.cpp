@@ -23,6 +23,7 @@ class TestLocalCluster : public QObject
 private slots:
     void ownerGetsInOthersDoNot();
     void trustClusterIsMovedOver();
+    void clusterOfAnotherUserIsNamed();
 
 private:
     static QString reachableDir(QTemporaryDir &dir);
@@ -149,6 +150,29 @@ void TestLocalCluster::trustClusterIsMovedOver()
     QCOMPARE(owner.exec(QStringLiteral("SELECT n FROM kept")).value(0, 0), QStringLiteral("7"));
     owner.close();
     QVERIFY(cluster.stop(&error));
+}
+
+void TestLocalCluster::clusterOfAnotherUserIsNamed()
+{
+    // A data directory that another user's Tether made (root's, say): its
+    // rules let only that user in on the socket. Start says so, and starts
+    // no server.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString data = reachableDir(dir);
+    LocalCluster made({data, true, 0});
+    QString error;
+    QVERIFY2(made.start(&error), qPrintable(error));
+    QVERIFY(made.stop(&error));
+    QFile ident(data + QStringLiteral("/pg_ident.conf"));
+    QVERIFY(ident.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    ident.write("owner   somebody   postgres\n");
+    ident.close();
+
+    LocalCluster cluster({data, true, 0});
+    QVERIFY(!cluster.start(&error));
+    QVERIFY2(error.contains(data) && error.contains(QLatin1String("somebody")), qPrintable(error));
+    QVERIFY(!cluster.isRunning());
 }
 
 QTEST_GUILESS_MAIN(TestLocalCluster)
