@@ -3,7 +3,9 @@
 //   1. backfill of 1,000,000 Accounts from tether-sim at the default rate
 //      (1 request / 3 s): API calls used and wall time;
 //   2. local ingest throughput with the rate limit off, as a ratio to plain
-//      `psql \copy` of the same rows into the same table shape;
+//      `psql \copy` of the same rows into the same table shape, and the CPU
+//      seconds PostgreSQL, tether and tether-sim spent on it (on 2 cores the
+//      ingest is as fast as the CPU PostgreSQL needs allows);
 //   3. freshness with 10 tables at the default rate: p50/p95 seconds from a
 //      change in the simulator to the row in PostgreSQL;
 //   4. peak memory (VmHWM) of `tether --headless` during benchmark 1, and
@@ -37,6 +39,7 @@
 #include <QTextStream>
 #include <algorithm>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace tether;
 
@@ -45,6 +48,21 @@ namespace {
 QTextStream out(stdout);
 
 QString tetherExecutable() { return QStringLiteral(TETHER_EXECUTABLE); }
+
+// CPU seconds of a process (user + system), with its reaped children's when asked.
+double cpuSeconds(qint64 pid, bool withChildren = false)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> f = line.mid(line.lastIndexOf(')') + 2).split(' '); // f[0] is field 3
+    const double ticks = double(::sysconf(_SC_CLK_TCK));
+    double sum = f.value(11).toDouble() + f.value(12).toDouble(); // utime, stime
+    if (withChildren)
+        sum += f.value(13).toDouble() + f.value(14).toDouble(); // cutime, cstime
+    return sum / ticks;
+}
 
 qint64 peakRssKb(qint64 pid)
 {
@@ -193,13 +211,24 @@ int main(int argc, char **argv)
     // ---- 2: ingest with the rate limit off vs psql \copy ----------------------
     const QString db2 = createDatabase(admin, cluster.connectionString(), QStringLiteral("bench_unlimited"));
     HeadlessRun run2;
+    const double simCpuBefore = cpuSeconds(sim.process().processId());
+    const double pgCpuBefore = cpuSeconds(cluster.postmasterPid(), true);
     wall.restart();
     startHeadless(run2, sim.baseUrl(), db2, {QStringLiteral("Account")}, 1000);
     waitFor([&] { return run2.sawLine("Account backfill complete") || run2.process.state() == QProcess::NotRunning; },
             30 * 60 * 1000);
     const double tetherSeconds = wall.elapsed() / 1000.0;
+    const double tetherCpu = cpuSeconds(run2.process.processId());
+    const double simCpu = cpuSeconds(sim.process().processId()) - simCpuBefore;
     run2.process.terminate();
     run2.process.waitForFinished(30000);
+    // tether's server sessions end with it; the postmaster reaps them, and
+    // only then are their CPU seconds its children's.
+    const auto serverCpuAfter = [&](double before) {
+        waitFor([&] { return cpuSeconds(cluster.postmasterPid(), true) - before > 1.0; }, 10000);
+        return cpuSeconds(cluster.postmasterPid(), true) - before;
+    };
+    const double pgCpu = serverCpuAfter(pgCpuBefore);
 
     // The same rows, same table shape, loaded by psql \copy from a CSV file.
     const QString csvPath = dir.filePath(QStringLiteral("accounts.csv"));
@@ -210,14 +239,19 @@ int main(int argc, char **argv)
     store::PgConnection db2conn;
     db2conn.open(db2);
     db2conn.exec(QStringLiteral("CREATE TABLE salesforce.account_psql (LIKE salesforce.account INCLUDING ALL)"));
+    const double pgCpuBeforePsql = cpuSeconds(cluster.postmasterPid(), true);
     wall.restart();
     psql.start(QStringLiteral("psql"), {db2, QStringLiteral("-c"),
                                         QStringLiteral("\\copy salesforce.account_psql FROM '%1' WITH (FORMAT csv)").arg(csvPath)});
     psql.waitForFinished(30 * 60 * 1000);
     const double psqlSeconds = wall.elapsed() / 1000.0;
+    const double pgCpuPsql = serverCpuAfter(pgCpuBeforePsql);
     out << "2. ingest with the rate limit off: tether " << QString::number(tetherSeconds, 'f', 1) << " s end to end ("
         << qRound(rows1 / qMax(0.001, tetherSeconds)) << " records/s), psql \\copy " << QString::number(psqlSeconds, 'f', 1)
         << " s; ratio " << QString::number(psqlSeconds / qMax(0.001, tetherSeconds), 'f', 2) << Qt::endl;
+    out << "   CPU seconds during tether's ingest: PostgreSQL " << QString::number(pgCpu, 'f', 1) << ", tether "
+        << QString::number(tetherCpu, 'f', 1) << ", tether-sim " << QString::number(simCpu, 'f', 1)
+        << "; PostgreSQL during psql's: " << QString::number(pgCpuPsql, 'f', 1) << Qt::endl;
     sim.process().kill();
     sim.process().waitForFinished();
 

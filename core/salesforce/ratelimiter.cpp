@@ -56,6 +56,7 @@ struct RateLimiter::State
     // Generic cell rate algorithm: `tat` is the theoretical arrival time of the
     // next conforming request. A request may go at t >= tat - (burst-1)*interval.
     Clock::time_point tat = Clock::now();
+    bool anyGranted = false; // until then tat charges no request, whatever the interval
     bool backgroundPaused = false;
     std::array<std::deque<Waiting>, 3> queues; // by priorityOf()
     std::array<quint64, ApiCategoryCount> granted{};
@@ -97,6 +98,7 @@ struct RateLimiter::State
             // slowly lower the rate. An idle bucket starts counting from now.
             const bool onSchedule = w.enqueued <= eligible && now - eligible < interval;
             tat = (onSchedule ? std::max(tat, eligible + (burst - 1) * interval) : std::max(tat, now)) + interval;
+            anyGranted = true;
             ++granted[int(w.category)];
             QObject::disconnect(w.onDestroyed);
             // Posted while holding the lock: a context being destroyed waits in its
@@ -181,7 +183,11 @@ void RateLimiter::setInterval(std::chrono::microseconds interval)
             return;
         // The last grant charged the old interval; charge the new one instead,
         // so a waiting request sees the new rate at once, in both directions.
-        d->tat += interval - d->interval;
+        // Before any grant there is nothing to charge: a rate set at start (a
+        // --rate other than the saved one) must not hold the first request
+        // back for a whole interval.
+        if (d->anyGranted)
+            d->tat += interval - d->interval;
         d->interval = interval;
         key = d->settingsKey;
     }

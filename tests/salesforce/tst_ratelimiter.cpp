@@ -28,6 +28,7 @@ private slots:
     void pausedBackgroundWaitsWhileWritesFlow();
     void cancelledAndOrphanedTicketsNeverFire();
     void rateIsPersisted();
+    void firstRequestIsNotHeldBackByARateSetAtStart();
     void budgetParsesLimitInfo();
     void budgetPausesAndResumesBackground();
     void budgetAsksForProbesWhilePaused();
@@ -187,6 +188,28 @@ void TestRateLimiter::rateIsPersisted()
     QVERIFY2(qAbs(again.requestsPerSecond() - 2.5) < 1e-6, qPrintable(QString::number(again.requestsPerSecond())));
     RateLimiter other(QStringLiteral("00Dother"));
     QVERIFY(qAbs(other.requestsPerSecond() - RateLimiter::DefaultRequestsPerSecond) < 1e-9);
+}
+
+void TestRateLimiter::firstRequestIsNotHeldBackByARateSetAtStart()
+{
+    // Saved: 1000 requests/s. This run is started with 1 request every 3 s
+    // (tether --rate 0.333): its first request still goes at once.
+    {
+        RateLimiter fast(QStringLiteral("00Dfirst"));
+        fast.setRequestsPerSecond(1000);
+    }
+    RateLimiter limiter(QStringLiteral("00Dfirst"));
+    limiter.setRequestsPerSecond(1.0 / 3.0);
+    QElapsedTimer clock;
+    clock.start();
+    qint64 t1 = -1;
+    limiter.acquire(ApiCategory::Schema, this, [&] { t1 = clock.elapsed(); });
+    QTRY_VERIFY_WITH_TIMEOUT(t1 >= 0, 1500);
+    // The interval still holds from that request on.
+    qint64 t2 = -1;
+    limiter.acquire(ApiCategory::Schema, this, [&] { t2 = clock.elapsed(); });
+    QTRY_VERIFY_WITH_TIMEOUT(t2 >= 0, 6000);
+    QVERIFY2(t2 - t1 >= 2500, qPrintable(QStringLiteral("gap %1 ms").arg(t2 - t1)));
 }
 
 void TestRateLimiter::budgetParsesLimitInfo()
