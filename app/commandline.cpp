@@ -12,11 +12,13 @@ namespace {
 QString tr(const char *text) { return QCoreApplication::translate("CommandLine", text); }
 
 // Root's home is private, and as root the managed server runs as `postgres`,
-// so root keeps its data under /var/lib.
+// so root keeps its data under /var/lib — not in /var/lib/tether, which is the
+// packaged service's state directory (user tether): a cluster root made there
+// would lock the service out, and systemd would hand root's files to tether.
 QString defaultDataDir()
 {
     if (::geteuid() == 0)
-        return QStringLiteral("/var/lib/tether");
+        return QStringLiteral("/var/lib/tether-root");
     return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
 }
 

@@ -59,8 +59,8 @@ int main(int argc, char **argv)
                                "systemd credentials of the same names work too."))
         << '\n'
         << ".TP\n.I ~/.local/share/Tether/tether\n"
-        << roff(QStringLiteral("A person's managed PostgreSQL cluster and demo org (/var/lib/tether for the "
-                               "service)."))
+        << roff(QStringLiteral("A person's managed PostgreSQL cluster and demo org (/var/lib/tether-root for root, "
+                               "/var/lib/tether for the service)."))
         << '\n'
         << ".SH SIGNALS\n"
         << roff(QStringLiteral("SIGINT and SIGTERM stop Tether cleanly. SIGHUP (systemctl reload tether) re-reads "

@@ -6,6 +6,7 @@
 #include "serverconfig.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -24,6 +25,7 @@ private slots:
     void healthListen();
     void manualPageListsEveryOption();
     void shippedConfigFileReads();
+    void defaultDataDirIsNotTheServices();
 
 private:
     QString write(const QString &name, const QByteArray &text, QFile::Permissions mode = QFile::ReadOwner |
@@ -212,6 +214,20 @@ void TestServerConfig::shippedConfigFileReads()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(line.settings.dataDir, QStringLiteral("/var/lib/tether"));
     QVERIFY(!line.settings.hasOrg()); // nothing to sync until a person fills it in
+}
+
+// Whoever runs tether without --data-dir (root too, e.g. `bash scripts/demo`)
+// keeps its cluster out of the service's state directory: a cluster made
+// there by root locked the service out ("Peer authentication failed").
+void TestServerConfig::defaultDataDirIsNotTheServices()
+{
+    QString error;
+    const CommandLine line = reparseCommandLine(argv({QStringLiteral("--headless")}), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!line.settings.dataDir.isEmpty());
+    QVERIFY2(QDir::cleanPath(line.settings.dataDir) != QLatin1String("/var/lib/tether")
+                 && !line.settings.dataDir.startsWith(QLatin1String("/var/lib/tether/")),
+             qPrintable(line.settings.dataDir));
 }
 
 QTEST_GUILESS_MAIN(TestServerConfig)
