@@ -49,35 +49,36 @@ QTextStream out(stdout);
 
 QString tetherExecutable() { return QStringLiteral(TETHER_EXECUTABLE); }
 
-// CPU seconds of a process (user + system), with its reaped children's when asked.
-double cpuSeconds(qint64 pid, bool withChildren = false)
+// The fields of /proc/PID/stat after the command name: [0] is field 3 (state).
+QList<QByteArray> procStat(qint64 pid)
 {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
     if (!stat.open(QIODevice::ReadOnly))
-        return 0;
+        return {};
     const QByteArray line = stat.readAll();
-    const QList<QByteArray> f = line.mid(line.lastIndexOf(')') + 2).split(' '); // f[0] is field 3
-    const double ticks = double(::sysconf(_SC_CLK_TCK));
+    return line.mid(line.lastIndexOf(')') + 2).split(' ');
+}
+
+// CPU seconds of a process (user + system), with its reaped children's when asked.
+double cpuSeconds(const QList<QByteArray> &f, bool withChildren = false)
+{
     double sum = f.value(11).toDouble() + f.value(12).toDouble(); // utime, stime
     if (withChildren)
         sum += f.value(13).toDouble() + f.value(14).toDouble(); // cutime, cstime
-    return sum / ticks;
+    return sum / double(::sysconf(_SC_CLK_TCK));
 }
+double cpuSeconds(qint64 pid) { return cpuSeconds(procStat(pid)); }
 
 // PostgreSQL's CPU seconds so far: the postmaster's, its reaped children's,
 // and those of its children still there (a backend that has exited but is not
 // yet reaped still shows its own).
 double serverCpuSeconds(qint64 postmaster)
 {
-    double sum = cpuSeconds(postmaster, true);
-    const QStringList pids = QDir(QStringLiteral("/proc")).entryList({QStringLiteral("[0-9]*")}, QDir::Dirs);
-    for (const QString &pid : pids) {
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        if (line.mid(line.lastIndexOf(')') + 2).split(' ').value(1).toLongLong() == postmaster) // field 4: ppid
-            sum += cpuSeconds(pid.toLongLong());
+    double sum = cpuSeconds(procStat(postmaster), true);
+    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList({QStringLiteral("[0-9]*")}, QDir::Dirs)) {
+        const QList<QByteArray> f = procStat(pid.toLongLong());
+        if (f.value(1).toLongLong() == postmaster) // field 4: ppid
+            sum += cpuSeconds(f);
     }
     return sum;
 }

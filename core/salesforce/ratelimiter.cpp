@@ -5,6 +5,7 @@
 #include <QMetaObject>
 #include <QSettings>
 #include <QtGlobal>
+#include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <deque>
@@ -56,7 +57,6 @@ struct RateLimiter::State
     // Generic cell rate algorithm: `tat` is the theoretical arrival time of the
     // next conforming request. A request may go at t >= tat - (burst-1)*interval.
     Clock::time_point tat = Clock::now();
-    bool anyGranted = false; // until then tat charges no request, whatever the interval
     bool backgroundPaused = false;
     std::array<std::deque<Waiting>, 3> queues; // by priorityOf()
     std::array<quint64, ApiCategoryCount> granted{};
@@ -98,7 +98,6 @@ struct RateLimiter::State
             // slowly lower the rate. An idle bucket starts counting from now.
             const bool onSchedule = w.enqueued <= eligible && now - eligible < interval;
             tat = (onSchedule ? std::max(tat, eligible + (burst - 1) * interval) : std::max(tat, now)) + interval;
-            anyGranted = true;
             ++granted[int(w.category)];
             QObject::disconnect(w.onDestroyed);
             // Posted while holding the lock: a context being destroyed waits in its
@@ -186,7 +185,7 @@ void RateLimiter::setInterval(std::chrono::microseconds interval)
         // Before any grant there is nothing to charge: a rate set at start (a
         // --rate other than the saved one) must not hold the first request
         // back for a whole interval.
-        if (d->anyGranted)
+        if (std::any_of(d->granted.begin(), d->granted.end(), [](quint64 n) { return n > 0; }))
             d->tat += interval - d->interval;
         d->interval = interval;
         key = d->settingsKey;
