@@ -861,4 +861,11 @@ Neuer Versuch um %2.</translation>
         <translation>Der Proxy wurde beendet.</translation>
     </message>
 </context>
+<context>
+    <name>LocalCluster</name>
+    <message>
+        <source>The PostgreSQL cluster in %1 was made for the operating-system user %2, and Tether runs as %3, who may not use it. Run Tether as %2, or move %1 away and Tether makes a new cluster there.</source>
+        <translation>Der PostgreSQL-Cluster in %1 wurde für den Betriebssystembenutzer %2 angelegt; Tether läuft als %3, der ihn nicht benutzen darf. Starten Sie Tether als %2, oder verschieben Sie %1, dann legt Tether dort einen neuen Cluster an.</translation>
+    </message>
+</context>
 </TS>

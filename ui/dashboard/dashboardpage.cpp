@@ -110,12 +110,7 @@ DashboardPage::DashboardPage(EngineController *controller, QWidget *parent) : QW
     m_view->setColumnWidth(TableStatusModel::ApiCalls, 65);
     m_view->setColumnWidth(TableStatusModel::Phase, 175);
     m_view->setColumnWidth(TableStatusModel::Freshness, 110);
-    // Translated headings can be longer than the English ones: never cut them.
-    const QFontMetrics headerFont(m_view->horizontalHeader()->font());
-    for (int column = 0; column < TableStatusModel::LastError; ++column) {
-        const int needed = headerFont.horizontalAdvance(m_model->headerData(column, Qt::Horizontal).toString()) + 28;
-        m_view->setColumnWidth(column, qMax(m_view->columnWidth(column), needed));
-    }
+    fitHeadings();
 
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("tableFilter"));
@@ -486,6 +481,17 @@ void DashboardPage::restoreLayout()
     m_view->horizontalHeader()->restoreState(settings.value(QStringLiteral("dashboard/tableHeader")).toByteArray());
     m_mainSplit->restoreState(settings.value(QStringLiteral("dashboard/mainSplit")).toByteArray());
     m_tableSplit->restoreState(settings.value(QStringLiteral("dashboard/tableSplit")).toByteArray());
+    fitHeadings(); // widths saved under another language may be too narrow for this one's headings
+}
+
+void DashboardPage::fitHeadings()
+{
+    // Translated headings can be longer than the English ones: never cut them.
+    const QFontMetrics headerFont(m_view->horizontalHeader()->font());
+    for (int column = 0; column < TableStatusModel::LastError; ++column) {
+        const int needed = headerFont.horizontalAdvance(m_model->headerData(column, Qt::Horizontal).toString()) + 28;
+        m_view->setColumnWidth(column, qMax(m_view->columnWidth(column), needed));
+    }
 }
 
 } // namespace tether::ui
