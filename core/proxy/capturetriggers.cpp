@@ -216,7 +216,7 @@ RETURNS TABLE (seq bigint, table_oid oid, table_schema text, table_name text, ob
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
     RETURN QUERY
-    SELECT c.seq, c.table_oid, n.nspname::text, r.relname::text, s.object_name, md5(s.describe_json),
+    SELECT c.seq, c.table_oid, n.nspname::text, r.relname::text, s.object_name, s.describe_md5,
            c.op, c.record_id, c.old_row, c.changed, tether.current_row(c.table_oid::regclass, c.record_id)
       FROM tether.capture c
       JOIN pg_class r ON r.oid = c.table_oid

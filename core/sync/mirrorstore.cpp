@@ -46,6 +46,12 @@ CREATE TABLE IF NOT EXISTS tether.sync_state (
 ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS backfill_job_fields text[];
 ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS describe_json text;
 ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS paused boolean NOT NULL DEFAULT false;
+-- The proxy names a describe by this fingerprint at every commit: md5 of a
+-- 30 kB describe per captured row cost 0.1 ms each (decision 0008). Written
+-- with describe_json (MirrorStore::update), not generated: a stored generated
+-- column is computed again at every update of the row, that is every poll.
+ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS describe_md5 text;
+UPDATE tether.sync_state SET describe_md5 = md5(describe_json) WHERE describe_md5 IS DISTINCT FROM md5(describe_json);
 COMMENT ON TABLE tether.sync_state IS 'Tether sync cursors and progress, one row per synced Salesforce object';
 CREATE OR REPLACE VIEW tether.sync_status AS
 SELECT object_name                               AS object,
@@ -340,8 +346,10 @@ PgError MirrorStore::updateState(const QString &objectName, const StateUpdate &u
         set("describe_last_modified", textOrNull(*u.describeLastModified));
     if (u.paused)
         set("paused", *u.paused);
-    if (u.describeJson)
+    if (u.describeJson) {
         set("describe_json", u.describeJson->isEmpty() ? QVariant() : QVariant(QString::fromUtf8(*u.describeJson)));
+        assignments << QStringLiteral("describe_md5 = md5($%1::text)").arg(params.size());
+    }
     PgResult r = m_db.exec(QStringLiteral("UPDATE tether.sync_state SET %1, updated_at = now() WHERE object_name = $1")
                                .arg(assignments.join(QStringLiteral(", "))),
                            params);

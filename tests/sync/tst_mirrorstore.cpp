@@ -8,6 +8,7 @@
 #include "sync/syncconfig.h"
 #include "testpg.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -32,6 +33,7 @@ private slots:
     void pageCopiedIntoTableRefusesARowThatIsThere();
     void pageCopiedIntoTableFiresAPersonsTrigger();
     void syncStatusView();
+    void describeFingerprintFollowsTheDescribe();
 
 private:
     QString scalar(const QString &sql);
@@ -527,6 +529,34 @@ void TestMirrorStore::syncStatusView()
     QCOMPARE(r.value(0, 2), QStringLiteral("polling"));
     QCOMPARE(r.toInt64(0, 3), scalar(QStringLiteral("SELECT count(*) FROM salesforce.widget__c")).toLongLong());
     QCOMPARE(r.value(0, 4), QStringLiteral("Salesforce was unavailable; retrying."));
+}
+
+void TestMirrorStore::describeFingerprintFollowsTheDescribe()
+{
+    // The proxy names a table's describe by describe_md5 at every commit, so
+    // it must follow describe_json: when written, and for a database whose
+    // rows predate the column (filled in when the schema is ensured).
+    const QString fingerprintOk = QStringLiteral(
+        "SELECT describe_md5 IS NOT DISTINCT FROM md5(describe_json) FROM tether.sync_state WHERE object_name = 'Widget__c'");
+    sync::StateUpdate describe;
+    describe.describeJson = QByteArray(R"({"name":"Widget__c","fields":[]})");
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), describe));
+    QCOMPARE(scalar(QStringLiteral("SELECT describe_md5 FROM tether.sync_state WHERE object_name = 'Widget__c'")),
+             QString::fromLatin1(QCryptographicHash::hash(*describe.describeJson, QCryptographicHash::Md5).toHex()));
+    describe.describeJson = QByteArray(R"({"name":"Widget__c","fields":[{"name":"Id"}]})");
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), describe));
+    QCOMPARE(scalar(fingerprintOk), QStringLiteral("t"));
+    describe.describeJson = QByteArray();
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), describe));
+    QCOMPARE(scalar(QStringLiteral("SELECT describe_md5 IS NULL FROM tether.sync_state WHERE object_name = 'Widget__c'")),
+             QStringLiteral("t"));
+
+    // A database from before the column.
+    describe.describeJson = QByteArray(R"({"name":"Widget__c","fields":[{"name":"Name"}]})");
+    QVERIFY(!m_store->updateState(QStringLiteral("Widget__c"), describe));
+    QVERIFY(m_db.exec(QStringLiteral("ALTER TABLE tether.sync_state DROP COLUMN describe_md5")).ok());
+    QVERIFY(!m_store->ensureStateSchema());
+    QCOMPARE(scalar(fingerprintOk), QStringLiteral("t"));
 }
 
 QTEST_GUILESS_MAIN(TestMirrorStore)
