@@ -6,7 +6,10 @@
 //     Salesforce (tether.write_log.salesforce_ms) and the difference — the
 //     proxy's own overhead — as p50/p99 (target: overhead <= 2 ms);
 //  2. API calls for one 200-row INSERT transaction (target: 1);
-//  3. API calls for the autocommit updates of (1).
+//  3. API calls for the autocommit updates of (1);
+//  4. for scale, the same UPDATE straight to PostgreSQL (a copy of the table
+//     without Tether's triggers, no proxy): the part of (1)'s overhead that
+//     PostgreSQL's own UPDATE and COMMIT take.
 // (1) runs twice: with the sync engine paused (the proxy alone) and with it
 // polling alongside (the sync's own work competes for the same cores).
 // The rate limiter is opened wide so its pacing does not count as overhead.
@@ -185,6 +188,39 @@ int main(int argc, char **argv)
     }
     rig.engine.setAllPaused(false);
 
+    // For scale: the same UPDATEs straight to PostgreSQL over TCP, on a copy
+    // of the table without Tether's triggers. This is the part of the
+    // overhead a client pays without any proxy (PostgreSQL running the
+    // UPDATE and its COMMIT, one round trip).
+    QList<double> straight;
+    {
+        store::PgConnection admin;
+        admin.open(database);
+        admin.exec(QStringLiteral("CREATE TABLE public.account_straight (LIKE salesforce.account INCLUDING ALL); "
+                                  "INSERT INTO public.account_straight SELECT * FROM salesforce.account"));
+        const QByteArray direct = QStringLiteral("host=127.0.0.1 port=%1 user=%2 dbname=postgres passfile=%3")
+                                      .arg(cluster.port())
+                                      .arg(cluster.user(), cluster.passwordFile())
+                                      .toUtf8();
+        onClientThread([&] {
+            PGconn *straightConn = PQconnectdb(direct.constData());
+            for (int i = 0; i < updates && PQstatus(straightConn) == CONNECTION_OK && failure.isEmpty(); ++i) {
+                const QByteArray sql = "UPDATE public.account_straight SET description = 'bench " + QByteArray::number(i)
+                                       + "' WHERE id = '" + ids[i % ids.size()].toLatin1() + "'";
+                QElapsedTimer clock;
+                clock.start();
+                PGresult *r = PQexec(straightConn, sql.constData());
+                straight << double(clock.nsecsElapsed()) / 1e6;
+                if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                    failure = QString::fromUtf8(PQresultErrorMessage(r));
+                PQclear(r);
+            }
+            if (PQstatus(straightConn) != CONNECTION_OK)
+                failure = QString::fromUtf8(PQerrorMessage(straightConn));
+            PQfinish(straightConn);
+        });
+    }
+
     qint64 insertCalls = 0;
     double insertMs = 0;
     const qint64 beforeInsert = rig.budget.callsMade(salesforce::ApiCategory::Write);
@@ -242,6 +278,9 @@ int main(int argc, char **argv)
             << "   (latency - Salesforce, per statement; target <= 2 ms)" << Qt::endl;
         out << "  API calls                " << phase.calls << " for " << phase.latencies.size() << " updates" << Qt::endl;
     }
+    out << Qt::endl << "the same UPDATE straight to PostgreSQL (no proxy, no Salesforce; for scale)" << Qt::endl;
+    out << "  client latency           p50 " << ms(percentile(straight, 0.5)) << "   p99 " << ms(percentile(straight, 0.99))
+        << "   (part of every proxy overhead above: PostgreSQL's own UPDATE and COMMIT)" << Qt::endl;
     out << Qt::endl << "one transaction of 200 single-row INSERTs" << Qt::endl;
     out << "  API calls                " << insertCalls << " (target 1)" << Qt::endl;
     out << "  BEGIN to COMMIT done     " << ms(insertMs) << Qt::endl;
