@@ -27,33 +27,11 @@ const schema::FieldDescribe *SyncedTable::field(const QString &column) const
 
 QString SyncedTable::valueExpression(const schema::ColumnSpec &column, const QString &record) const
 {
-    auto text = [&](const QString &fieldName) {
-        return QStringLiteral("(%1 ->> %2)").arg(record, sqlLiteral(fieldName));
-    };
-    if (!column.isDerived()) {
-        // The sync engine stages every value as text and casts it (MirrorStore).
-        if (column.conversion == schema::Conversion::SplitSemicolon)
-            return QStringLiteral("string_to_array(%1, ';')").arg(text(column.fieldName));
-        return QStringLiteral("CAST(%1 AS %2)").arg(text(column.fieldName), column.pgType);
-    }
-    // A compound field from its components, as the sync engine builds it.
-    QStringList pairs;
-    QStringList present;
-    for (const auto &[key, componentColumn] : column.derivedFrom) {
-        QString value = QStringLiteral("NULL::text");
-        if (const schema::ColumnSpec *component = componentColumn.isEmpty() ? nullptr : m_table.column(componentColumn)) {
-            const QString source = text(component->fieldName);
-            const bool numeric = component->pgType.startsWith(QLatin1String("numeric"))
-                                 || component->pgType == QLatin1String("double precision");
-            value = numeric ? QStringLiteral("CAST(%1 AS numeric)").arg(source) : source;
-            present << source;
-        }
-        pairs << sqlLiteral(key) << value;
-    }
-    if (present.isEmpty())
-        return QStringLiteral("NULL::jsonb");
-    return QStringLiteral("CASE WHEN num_nonnulls(%1) = 0 THEN NULL ELSE jsonb_build_object(%2) END")
-        .arg(present.join(QStringLiteral(", ")), pairs.join(QStringLiteral(", ")));
+    // The sync engine stages every value as text and casts it (MirrorStore).
+    const QString text = QStringLiteral("(%1 ->> %2)").arg(record, sqlLiteral(column.fieldName));
+    if (column.conversion == schema::Conversion::SplitSemicolon)
+        return QStringLiteral("string_to_array(%1, ';')").arg(text);
+    return QStringLiteral("CAST(%1 AS %2)").arg(text, column.pgType);
 }
 
 QByteArray SyncedTable::writeBackSql(const QStringList &returning) const

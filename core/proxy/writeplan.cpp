@@ -228,7 +228,7 @@ WritePlan buildWritePlan(const QList<CapturedChange> &changes, const SyncedTable
             if (!send)
                 continue;
             const schema::FieldDescribe *field = table.field(column.name);
-            const bool allowed = field && !column.isDerived()
+            const bool allowed = field
                                  && (w.op == RecordWrite::Op::Create ? field->createable : field->updateable);
             if (!allowed) {
                 plan.refusal = refusalFor(

@@ -19,48 +19,6 @@ QString quoteIdent(const QString &identifier)
     return u'"' + escaped + u'"';
 }
 
-namespace {
-
-// Salesforce's JSON keys for a compound value, each taken from the component
-// field whose name ends in the key (BillingCity -> "city",
-// Loc__Latitude__s -> "latitude"). Keys without a component are always null,
-// as Salesforce sends them.
-QList<QPair<QString, QString>> compoundComponents(const ObjectDescribe &object, const QString &compound,
-                                                  const QString &type)
-{
-    QStringList keys;
-    if (type == QLatin1String("address"))
-        keys = {QStringLiteral("city"), QStringLiteral("country"), QStringLiteral("countryCode"),
-                QStringLiteral("geocodeAccuracy"), QStringLiteral("latitude"), QStringLiteral("longitude"),
-                QStringLiteral("postalCode"), QStringLiteral("state"), QStringLiteral("stateCode"),
-                QStringLiteral("street")};
-    else
-        keys = {QStringLiteral("latitude"), QStringLiteral("longitude")};
-    QList<QPair<QString, QString>> result;
-    for (const QString &key : keys) {
-        QString component;
-        for (const FieldDescribe &f : object.fields) {
-            if (f.compoundFieldName != compound)
-                continue;
-            QString name = f.name;
-            if (name.endsWith(QLatin1String("__s")))
-                name.chop(3);
-            if (name.endsWith(key, Qt::CaseInsensitive) &&
-                !(key == QLatin1String("state") && name.endsWith(QLatin1String("stateCode"), Qt::CaseInsensitive))) {
-                component = f.name.toLower();
-                break;
-            }
-        }
-        // Only Salesforce's optional keys are left out when no field backs them.
-        if (component.isEmpty() && (key == QLatin1String("countryCode") || key == QLatin1String("stateCode")))
-            continue;
-        result << qMakePair(key, component);
-    }
-    return result;
-}
-
-} // namespace
-
 TableSchema TableSchema::fromDescribe(const ObjectDescribe &object, const QString &schemaName,
                                       const MappingOptions &options)
 {
@@ -73,16 +31,14 @@ TableSchema TableSchema::fromDescribe(const ObjectDescribe &object, const QStrin
     table.softDelete = object.supportsSoftDelete();
     for (const FieldDescribe &field : object.fields) {
         ColumnSpec column = columnFor(field, options);
+        if (column.compound)
+            table.compoundColumns << column.name;
         if (!column.included)
             continue;
         if (column.name == QLatin1String("id"))
             table.columns.prepend(column);
         else
             table.columns << column;
-    }
-    for (ColumnSpec &column : table.columns) {
-        if (column.salesforceType == QLatin1String("address") || column.salesforceType == QLatin1String("location"))
-            column.derivedFrom = compoundComponents(object, column.fieldName, column.salesforceType);
     }
     return table;
 }
@@ -101,10 +57,8 @@ QString TableSchema::qualifiedName() const { return quoteIdent(schemaName) + u'.
 QStringList TableSchema::fieldNames() const
 {
     QStringList names;
-    for (const ColumnSpec &c : columns) {
-        if (!c.isDerived())
-            names << c.fieldName;
-    }
+    for (const ColumnSpec &c : columns)
+        names << c.fieldName;
     return names;
 }
 
@@ -121,10 +75,8 @@ QStringList TableSchema::driftingFormulaColumns() const
 QStringList TableSchema::queriedColumns() const
 {
     QStringList names;
-    for (const ColumnSpec &c : columns) {
-        if (!c.isDerived())
-            names << c.name;
-    }
+    for (const ColumnSpec &c : columns)
+        names << c.name;
     return names;
 }
 
@@ -132,7 +84,7 @@ QStringList TableSchema::fieldsBulkCannotServe() const
 {
     QStringList names;
     for (const ColumnSpec &c : columns) {
-        if (!c.bulkCompatible && !c.isDerived())
+        if (!c.bulkCompatible)
             names << c.fieldName;
     }
     return names;
@@ -256,6 +208,13 @@ QList<SchemaChange> planMigration(const TableSchema &target, const QList<Existin
     for (const ExistingColumn &c : existing) {
         if (target.column(c.name))
             continue;
+        if (target.compoundColumns.contains(c.name)) {
+            // Mirrored as JSON before decision 0031: a copy of component
+            // columns that is no longer kept up to date, so it goes.
+            changes << SchemaChange{SchemaChange::Kind::DropColumn, c.name, c.pgType, {},
+                                    QStringLiteral("ALTER TABLE %1 DROP COLUMN %2;").arg(table, quoteIdent(c.name))};
+            continue;
+        }
         if (policy.dropRemovedColumns) {
             changes << SchemaChange{SchemaChange::Kind::DropColumn, c.name, c.pgType, {},
                                     QStringLiteral("ALTER TABLE %1 DROP COLUMN %2;").arg(table, quoteIdent(c.name))};

@@ -18,13 +18,16 @@ struct TableSchema
     QString watermarkField; // e.g. "SystemModstamp"
     bool softDelete = false; // has IsDeleted: read changes with queryAll
     QList<ColumnSpec> columns; // included columns only, Id first
+    // Compound fields (BillingAddress, ...): never columns; a column of that
+    // name left by an older Tether is dropped by planMigration.
+    QStringList compoundColumns;
 
     static TableSchema fromDescribe(const ObjectDescribe &object, const QString &schemaName,
                                     const MappingOptions &options = {});
 
     const ColumnSpec *column(const QString &name) const;
     QString qualifiedName() const; // "salesforce"."account"
-    QStringList fieldNames() const; // queried fields (not derived ones), for SOQL
+    QStringList fieldNames() const; // queried fields, for SOQL
     QStringList queriedColumns() const; // their column names
     QStringList driftingFormulaColumns() const; // see ColumnSpec::formulaDrifts
     // Field names Bulk API 2.0 can serve; empty when it can serve all of them.

@@ -83,8 +83,13 @@ ColumnSpec columnFor(const FieldDescribe &field, const MappingOptions &options)
         static const QRegularExpression clock(QStringLiteral("\\b(TODAY|NOW|TIMENOW)\\s*\\("), QRegularExpression::CaseInsensitiveOption);
         column.formulaDrifts = clock.match(field.calculatedFormula).hasMatch() || crossObject.match(field.calculatedFormula).hasMatch();
     }
-    const bool compound = field.type == QLatin1String("address") || field.type == QLatin1String("location");
-    column.bulkCompatible = !compound && field.type != QLatin1String("base64");
+    column.compound = field.type == QLatin1String("address") || field.type == QLatin1String("location");
+    column.bulkCompatible = !column.compound && field.type != QLatin1String("base64");
+    if (column.compound) {
+        column.included = false;
+        column.excludedReason = QCoreApplication::translate(
+            "TypeMapping", "compound fields are not mirrored: their component fields are (BillingCity, ...).");
+    }
     if (field.type == QLatin1String("base64") && !options.includeBase64) {
         column.included = false;
         column.excludedReason = QCoreApplication::translate(

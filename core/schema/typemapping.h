@@ -31,15 +31,13 @@ struct ColumnSpec
     QString excludedReason;
     // Bulk API 2.0 cannot return compound fields (address, location) or base64.
     bool bulkCompatible = true;
+    // A compound field (address, location): not a column of its own, its
+    // component fields are (docs/decisions/0031).
+    bool compound = false;
     // A formula whose value can change while its record does not (it reads
     // TODAY(), NOW() or a field of another record), so SystemModstamp does
     // not tell: the sync engine re-reads such columns now and then.
     bool formulaDrifts = false;
-    // Compound fields are not queried: Tether builds their JSON from their
-    // component columns (BillingCity, ...) in the upsert, which works the same
-    // for REST and Bulk pages. Key -> component column (empty: always null).
-    QList<QPair<QString, QString>> derivedFrom;
-    bool isDerived() const { return !derivedFrom.isEmpty(); }
 
     bool operator==(const ColumnSpec &) const = default;
 };

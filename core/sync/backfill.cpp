@@ -36,7 +36,7 @@ QStringList Backfill::pageColumns(const TableTask &task) const
 {
     QStringList columns{QStringLiteral("id")};
     for (const QString &column : task.backfill.columns) {
-        if (const schema::ColumnSpec *c = task.schema.column(column); c && !c->isDerived() && !columns.contains(column))
+        if (const schema::ColumnSpec *c = task.schema.column(column); c && !columns.contains(column))
             columns << column;
     }
     const QString watermark = task.schema.watermarkField.toLower();

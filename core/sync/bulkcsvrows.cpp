@@ -9,77 +9,6 @@ namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("BulkCsvRows", text); }
 
-bool isNumericType(const QString &pgType)
-{
-    return pgType.startsWith(QLatin1String("numeric")) || pgType == QLatin1String("double precision");
-}
-
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? — what JSON takes as a number.
-bool isJsonNumber(std::string_view text)
-{
-    const char *p = text.data();
-    const char *end = p + text.size();
-    auto digits = [&] {
-        const char *start = p;
-        while (p < end && *p >= '0' && *p <= '9')
-            ++p;
-        return p > start;
-    };
-    if (p < end && *p == '-')
-        ++p;
-    if (p < end && *p == '0')
-        ++p;
-    else if (!digits())
-        return false;
-    if (p < end && *p == '.') {
-        ++p;
-        if (!digits())
-            return false;
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        ++p;
-        if (p < end && (*p == '+' || *p == '-'))
-            ++p;
-        if (!digits())
-            return false;
-    }
-    return p == end;
-}
-
-bool needsJsonEscape(char c)
-{
-    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-}
-
-void appendJsonString(std::string &out, std::string_view text)
-{
-    out += '"';
-    size_t i = 0;
-    while (i < text.size()) {
-        size_t run = i;
-        while (run < text.size() && !needsJsonEscape(text[run]))
-            ++run;
-        out.append(text.data() + i, run - i);
-        if (run == text.size())
-            break;
-        const char c = text[run];
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default: {
-            static const char hex[] = "0123456789abcdef";
-            const char escaped[] = {'\\', 'u', '0', '0', hex[(c >> 4) & 0xf], hex[c & 0xf]};
-            out.append(escaped, sizeof escaped);
-        }
-        }
-        i = run + 1;
-    }
-    out += '"';
-}
-
 // A CSV value in quotes, its quotes doubled.
 void appendQuoted(std::string &out, std::string_view text)
 {
@@ -117,25 +46,6 @@ BulkCsvRows::BulkCsvRows(const schema::TableSchema &table, const QStringList &pa
         }
         m_columns << c;
         m_targetColumns << column->name;
-    }
-    // Compound fields are never in a page: built from their components, as
-    // MirrorStore's upsert does (compoundExpression).
-    for (const schema::ColumnSpec &column : table.columns) {
-        if (!column.isDerived() || pageColumns.contains(column.name))
-            continue;
-        Compound compound;
-        for (const auto &[key, componentColumn] : column.derivedFrom) {
-            Component component;
-            appendJsonString(component.key, key.toStdString());
-            component.key += ": ";
-            component.field = componentColumn.isEmpty() ? -1 : int(pageColumns.indexOf(componentColumn));
-            if (const schema::ColumnSpec *c = table.column(componentColumn))
-                component.numeric = isNumericType(c->pgType);
-            compound.components << component;
-        }
-        m_compounds << compound;
-        m_targetColumns << column.name;
-        m_passThrough = false;
     }
 }
 
@@ -294,39 +204,6 @@ bool BulkCsvRows::writeRow()
         }
         m_literal += "\"}";
         appendQuoted(m_out, m_literal);
-    }
-    for (const Compound &compound : std::as_const(m_compounds)) {
-        if (!first)
-            m_out += ',';
-        first = false;
-        bool any = false;
-        m_json = '{';
-        bool firstKey = true;
-        for (const Component &component : compound.components) {
-            if (!firstKey)
-                m_json += ", ";
-            firstKey = false;
-            m_json += component.key; // "key": 
-            const std::string_view text = component.field >= 0 ? value(component.field, m_scratch) : std::string_view();
-            if (text.empty()) {
-                m_json += "null";
-            } else if (component.numeric) {
-                if (!isJsonNumber(text)) {
-                    m_problem = tr("Row %1 of the Bulk API page has a number Tether does not read: %2.")
-                                    .arg(m_rows)
-                                    .arg(QString::fromUtf8(text.data(), qsizetype(text.size())));
-                    return false;
-                }
-                m_json += text;
-                any = true;
-            } else {
-                appendJsonString(m_json, text);
-                any = true;
-            }
-        }
-        m_json += '}';
-        if (any)
-            appendQuoted(m_out, m_json);
     }
     m_out += '\n';
     return true;

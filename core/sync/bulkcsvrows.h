@@ -4,17 +4,15 @@
 //
 // What the upsert does in SQL is done here while the page streams:
 //   - a multi-select picklist "a;b" becomes the array literal {"a","b"};
-//   - a compound field (BillingAddress, ...) is built as the JSON object
-//     Salesforce returns, from its component columns (null when all are);
 //   - a column the table no longer has is left out.
 // Every other value goes through byte for byte; COPY converts it to the
-// column's type exactly as the upsert's CAST would. A table with none of the
-// three needs no rewriting at all (passesThrough()).
+// column's type exactly as the upsert's CAST would. A table with neither
+// needs no rewriting at all (passesThrough()).
 //
 // Rows may be split anywhere across the chunks fed in; a quoted value may hold
 // commas, quotes and line breaks. Anything that is not what this class expects
-// (a row with the wrong number of values, a component number that is not a
-// JSON number) stops it with a sentence in problem(); the caller then writes
+// (a row with the wrong number of values, a quoted value that never ends)
+// stops it with a sentence in problem(); the caller then writes
 // the page the general way.
 #pragma once
 
@@ -58,16 +56,6 @@ private:
         qsizetype end = 0;
         bool quoted = false;
     };
-    struct Component
-    {
-        std::string key; // "key": as JSON
-        int field = -1; // index among the page's columns; -1: always null
-        bool numeric = false;
-    };
-    struct Compound
-    {
-        QList<Component> components;
-    };
     enum class Output { Raw, Array };
     struct Column
     {
@@ -82,7 +70,6 @@ private:
     std::string_view value(int field, std::string &scratch) const;
 
     QList<Column> m_columns;
-    QList<Compound> m_compounds;
     QStringList m_targetColumns;
     int m_fieldCount = 0;
     bool m_passThrough = true;
@@ -90,7 +77,7 @@ private:
     QByteArray m_buffer; // unparsed bytes: at most one unfinished row between calls
     std::vector<Field> m_fields;
     std::string m_out;
-    std::string m_scratch, m_literal, m_json;
+    std::string m_scratch, m_literal;
     qint64 m_rows = 0;
     QString m_problem;
 };

@@ -82,31 +82,6 @@ QString castExpression(const schema::ColumnSpec &column, const QString &source)
     return QStringLiteral("CAST(%1 AS %2)").arg(source, column.pgType);
 }
 
-// The JSON object Salesforce returns for a compound field, built from the
-// staged component values; NULL when every component is empty.
-QString compoundExpression(const schema::TableSchema &table, const schema::ColumnSpec &compound,
-                           const QStringList &staged)
-{
-    QStringList pairs;
-    QStringList present;
-    for (const auto &[key, componentColumn] : compound.derivedFrom) {
-        QString value = QStringLiteral("NULL::text");
-        if (!componentColumn.isEmpty() && staged.contains(componentColumn)) {
-            const QString source = QStringLiteral("s.") + quoteIdent(componentColumn);
-            const schema::ColumnSpec *component = table.column(componentColumn);
-            const bool numeric = component && (component->pgType.startsWith(QLatin1String("numeric")) ||
-                                               component->pgType == QLatin1String("double precision"));
-            value = numeric ? QStringLiteral("CAST(%1 AS numeric)").arg(source) : source;
-            present << source;
-        }
-        pairs << schema::sqlLiteral(key) << value;
-    }
-    if (present.isEmpty())
-        return QStringLiteral("NULL::jsonb");
-    return QStringLiteral("CASE WHEN num_nonnulls(%1) = 0 THEN NULL ELSE jsonb_build_object(%2) END")
-        .arg(present.join(QStringLiteral(", ")), pairs.join(QStringLiteral(", ")));
-}
-
 QDateTime toDateTime(const PgResult &r, int column)
 {
     if (r.isNull(0, column))
@@ -410,12 +385,6 @@ PgResult MirrorStore::upsertStaged(const schema::TableSchema &table, const QStri
                                 .arg(target, sets.join(QStringLiteral(", ")), quoteIdent(staging), guard));
         result->updated = applied.affectedRows();
     } else {
-        for (const schema::ColumnSpec &column : table.columns) {
-            if (column.isDerived() && !columns.contains(column.name)) {
-                targetColumns << column.name;
-                selects << compoundExpression(table, column, columns);
-            }
-        }
         QStringList quotedTargets;
         QStringList assignments;
         QStringList mine;

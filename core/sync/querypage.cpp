@@ -36,7 +36,7 @@ QueryPage pageFromQueryResult(const RawJson &json, const RawJson::Value &result,
     // Which Salesforce field feeds each CSV column.
     QList<QByteArray> fields;
     for (const schema::ColumnSpec &c : table.columns) {
-        if (columns.isEmpty() ? !c.isDerived() : columns.contains(c.name)) {
+        if (columns.isEmpty() || columns.contains(c.name)) {
             page.columns << c.name;
             fields << c.fieldName.toUtf8();
         }

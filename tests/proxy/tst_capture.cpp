@@ -162,9 +162,9 @@ void TestCapture::readOnlyColumnsRefusedAtTheStatement_data()
     QTest::newRow("id on update")
         << QStringLiteral("UPDATE salesforce.account SET id = '001000000000002AAA' WHERE id = (SELECT min(id) FROM salesforce.account)")
         << QStringLiteral("id");
-    QTest::newRow("compound address on update")
-        << QStringLiteral("UPDATE salesforce.account SET billingaddress = '{}' WHERE id = (SELECT min(id) FROM salesforce.account)")
-        << QStringLiteral("billingaddress");
+    QTest::newRow("audit field on update")
+        << QStringLiteral("UPDATE salesforce.account SET lastmodifiedbyid = ownerid WHERE id = (SELECT min(id) FROM salesforce.account)")
+        << QStringLiteral("lastmodifiedbyid");
 }
 
 void TestCapture::readOnlyColumnsRefusedAtTheStatement()

@@ -136,17 +136,18 @@ void TestMirrorStore::everyTypeRoundTrips()
              QStringLiteral("2024-05-20 20:49:32.123"));
     QCOMPARE(scalar(QStringLiteral("SELECT alarm__c::text ") + w), QStringLiteral("23:59:59.999"));
     QCOMPARE(scalar(QStringLiteral("SELECT colors__c::text ") + w), QStringLiteral("{Red,Green,\"Dark Blue\"}"));
-    // The compound address is built from its components, exactly as Salesforce shapes it.
-    QCOMPARE(scalar(QStringLiteral("SELECT ship__c = '{\"city\":\"Köln\",\"country\":\"DE\",\"geocodeAccuracy\":null,"
-                                   "\"latitude\":50.9375,\"longitude\":6.9603,\"postalCode\":\"50667\",\"state\":null,"
-                                   "\"street\":\"Dom 1\"}'::jsonb ") + w),
-             QStringLiteral("t"));
-    QCOMPARE(scalar(QStringLiteral("SELECT ship__c->>'latitude' ") + w), QStringLiteral("50.9375"));
+    // A compound address is its component columns; it has no column of its own (decision 0031).
+    QCOMPARE(scalar(QStringLiteral("SELECT concat_ws('|', ship__street__s, ship__city__s, ship__postalcode__s, ship__country__s, "
+                                   "ship__latitude__s::text, ship__longitude__s::text) ") + w),
+             QStringLiteral("Dom 1|Köln|50667|DE|50.937500000000000|6.960300000000000"));
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'salesforce' "
+                                   "AND table_name = 'widget__c' AND column_name = 'ship__c'")),
+             QStringLiteral("0"));
 
     const QString n = QStringLiteral("FROM salesforce.widget__c WHERE id = 'a01000000000002AAA'");
     QCOMPARE(scalar(QStringLiteral("SELECT num_nulls(name, notes__c, price__c, share__c, ratio__c, count__c, big__c, "
-                                   "due__c, at__c, alarm__c, colors__c, ship__c, ship__city__s) ") + n),
-             QStringLiteral("13"));
+                                   "due__c, at__c, alarm__c, colors__c, ship__city__s) ") + n),
+             QStringLiteral("12"));
     QCOMPARE(scalar(QStringLiteral("SELECT active__c::text ") + n), QStringLiteral("false"));
 }
 
@@ -344,7 +345,7 @@ void TestMirrorStore::streamedBulkPageCommitsWholeOrNothing()
     }
     QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).bulkLocator, QStringLiteral("page-1"));
 
-    // Whole, in 7-byte pieces: rows, compound field and cursor commit together.
+    // Whole, in 7-byte pieces: rows and cursor commit together.
     sync::BulkPageStream stream(config, table, fields);
     for (qsizetype at = 0; at < csv.size(); at += 7)
         QVERIFY(stream.take(csv.constData() + at, qMin<qsizetype>(7, csv.size() - at)));
@@ -352,10 +353,10 @@ void TestMirrorStore::streamedBulkPageCommitsWholeOrNothing()
     QVERIFY2(!result.error, qPrintable(result.error.toString()));
     QCOMPARE(result.inserted, 2);
     QCOMPARE(m_store->loadState(QStringLiteral("Widget__c")).bulkLocator, QStringLiteral("page-2"));
-    QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || colors__c::text || '|' || (ship__c->>'city') FROM salesforce.widget__c "
+    QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || colors__c::text || '|' || ship__city__s FROM salesforce.widget__c "
                                    "WHERE id = 'a01000000000030AAA'")),
              QStringLiteral("Streamed \"one\"|{A,B}|Paris"));
-    QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || num_nulls(colors__c, ship__c) FROM salesforce.widget__c "
+    QCOMPARE(scalar(QStringLiteral("SELECT name || '|' || num_nulls(colors__c, ship__city__s) FROM salesforce.widget__c "
                                    "WHERE id = 'a01000000000031AAA'")),
              QStringLiteral("Streamed\ntwo|2"));
 
@@ -365,8 +366,8 @@ void TestMirrorStore::streamedBulkPageCommitsWholeOrNothing()
     QVERIFY(!wrong.problem().isEmpty());
 }
 
-// The same CSV rows as staging + upsert writes them (SQL casts, string_to_array,
-// jsonb_build_object) and as a first backfill copies them straight into the
+// The same CSV rows as staging + upsert writes them (SQL casts, string_to_array)
+// and as a first backfill copies them straight into the
 // table (BulkCsvRows): every column of every row must be equal. Rows are
 // split into pieces of every size, with LF and CRLF line endings.
 static QByteArray bulkRows(const QByteArray &idPrefix, const QByteArray &eol)
@@ -375,15 +376,15 @@ static QByteArray bulkRows(const QByteArray &idPrefix, const QByteArray &eol)
                      "\"Due__c\",\"At__c\",\"Alarm__c\",\"Colors__c\",\"Ship__Street__s\",\"Ship__City__s\",\"Ship__PostalCode__s\","
                      "\"Ship__Country__s\",\"Ship__Latitude__s\",\"Ship__Longitude__s\",\"IsDeleted\",\"SystemModstamp\"" + eol;
     const QList<QByteArray> rows{
-        // quotes, commas and a line break in values; every compound part; a negative and an exponent number
+        // quotes, commas and a line break in values; every address part; a negative and an exponent number
         "\"1\",\"Quote \"\"q\"\", comma\",\"line one\nline two\",\"12.50\",\"33.33\",\"0.000001\",\"42\",\"9007199254740993\",\"true\","
         "\"2024-02-29\",\"2024-07-01T10:00:00.000Z\",\"08:30:00.000Z\",\"Red;Green\",\"1 Main St\nSuite \\\\5\",\"K\xc3\xb6ln\",\"50667\","
         "\"DE\",\"-50.937500000000001\",\"6.96E+2\",\"false\",\"2024-07-01T10:00:00.000Z\"",
-        // nothing but the Id and the stamp: every compound part empty, so the compound is NULL
+        // nothing but the Id and the stamp: every other value empty
         "\"2\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"false\",\"2024-07-01T10:00:01.000Z\"",
         // unquoted values, a multi-select with quotes, backslashes and an empty item, a tab in the street
         "2,Plain,,0,,,-7,,false,,,,\"A\"\"x;B\\y;;C\",\"tab\there\",,,,,,false,2024-07-01T10:00:02.000Z",
-        // only a city: the compound has that one key set
+        // only a city
         "\"3\",\"City only\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"Solo\",\"\",\"Lyon\",\"\",\"\",\"\",\"0\",\"true\","
         "\"2024-07-01T10:00:03.000Z\""};
     int n = 0;
@@ -448,10 +449,10 @@ void TestMirrorStore::pageCopiedIntoTableEqualsStagedPage()
     QCOMPARE(differences, QStringLiteral("0"));
     QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM salesforce.widget__c WHERE id LIKE '%1%'").arg(copied)), QStringLiteral("4"));
     // And what the rows hold, said plainly for two of them.
-    QCOMPARE(scalar(QStringLiteral("SELECT colors__c::text || '|' || (ship__c->>'street') || '|' || (ship__c->>'longitude') FROM salesforce.widget__c WHERE id = '%1'").arg(copied + QStringLiteral("001AAA"))),
+    QCOMPARE(scalar(QStringLiteral("SELECT colors__c::text || '|' || ship__street__s || '|' || trim_scale(ship__longitude__s) FROM salesforce.widget__c WHERE id = '%1'").arg(copied + QStringLiteral("001AAA"))),
              QStringLiteral("{Red,Green}|1 Main St\nSuite \\\\5|696"));
-    QCOMPARE(scalar(QStringLiteral("SELECT colors__c::text || '|' || coalesce(ship__c::text, 'null') FROM salesforce.widget__c WHERE id = '%1'").arg(copied + QStringLiteral("003AAA"))),
-             QStringLiteral("{\"A\\\"x\",\"B\\\\y\",\"\",C}|{\"city\": null, \"state\": null, \"street\": \"tab\\there\", \"country\": null, \"latitude\": null, \"longitude\": null, \"postalCode\": null, \"geocodeAccuracy\": null}"));
+    QCOMPARE(scalar(QStringLiteral("SELECT colors__c::text || '|' || ship__street__s || '|' || num_nulls(ship__city__s, ship__longitude__s) FROM salesforce.widget__c WHERE id = '%1'").arg(copied + QStringLiteral("003AAA"))),
+             QStringLiteral("{\"A\\\"x\",\"B\\\\y\",\"\",C}|tab\there|2"));
 }
 
 void TestMirrorStore::pageCopiedIntoTableRefusesARowThatIsThere()

@@ -19,6 +19,7 @@ private slots:
     void watermarkFallback();
     void tableFromDescribe();
     void migrationPlan();
+    void compoundFieldsAreNotColumns();
     void rawJsonKeepsNumbersExact();
     void rawJsonRejectsMalformed();
 };
@@ -147,6 +148,33 @@ void TestSchema::migrationPlan()
     StalePolicy drop;
     drop.dropRemovedColumns = true;
     QCOMPARE(planMigration(table, existing, drop).last().kind, SchemaChange::Kind::DropColumn);
+}
+
+void TestSchema::compoundFieldsAreNotColumns()
+{
+    // BillingAddress is BillingStreet, BillingCity, ... again (decision 0031):
+    // the components are columns, the compound is not; a column an older
+    // Tether made for it is dropped, whatever the stale-column policy.
+    const FieldDescribe address = field(QStringLiteral("BillingAddress"), QStringLiteral("address"));
+    QVERIFY(!columnFor(address).included);
+    QVERIFY(!columnFor(address).excludedReason.isEmpty());
+    QVERIFY(!columnFor(field(QStringLiteral("Spot__c"), QStringLiteral("location"))).included);
+    ObjectDescribe object;
+    object.name = QStringLiteral("Account");
+    FieldDescribe city = field(QStringLiteral("BillingCity"), QStringLiteral("string"), 40);
+    city.compoundFieldName = QStringLiteral("BillingAddress");
+    object.fields = {field(QStringLiteral("Id"), QStringLiteral("id"), 18), city, address};
+    const TableSchema table = TableSchema::fromDescribe(object, QStringLiteral("salesforce"));
+    QCOMPARE(table.queriedColumns(), (QStringList{QStringLiteral("id"), QStringLiteral("billingcity")}));
+    QCOMPARE(table.compoundColumns, QStringList{QStringLiteral("billingaddress")});
+    QVERIFY(!table.createSql().contains(QStringLiteral("billingaddress")));
+    const QList<ExistingColumn> existing{{QStringLiteral("id"), QStringLiteral("character varying(18)")},
+                                         {QStringLiteral("billingcity"), QStringLiteral("character varying(40)")},
+                                         {QStringLiteral("billingaddress"), QStringLiteral("jsonb")}};
+    const QList<SchemaChange> changes = planMigration(table, existing);
+    QCOMPARE(changes.size(), 1);
+    QCOMPARE(changes[0].kind, SchemaChange::Kind::DropColumn);
+    QCOMPARE(changes[0].sql, QStringLiteral("ALTER TABLE \"salesforce\".\"account\" DROP COLUMN \"billingaddress\";"));
 }
 
 void TestSchema::rawJsonKeepsNumbersExact()
