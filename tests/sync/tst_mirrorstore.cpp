@@ -9,6 +9,7 @@
 #include "testpg.h"
 
 #include <QCryptographicHash>
+#include <algorithm>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -34,6 +35,7 @@ private slots:
     void pageCopiedIntoTableFiresAPersonsTrigger();
     void syncStatusView();
     void describeFingerprintFollowsTheDescribe();
+    void compoundColumnOfAnOlderTetherIsDropped();
 
 private:
     QString scalar(const QString &sql);
@@ -558,6 +560,26 @@ void TestMirrorStore::describeFingerprintFollowsTheDescribe()
     QVERIFY(m_db.exec(QStringLiteral("ALTER TABLE tether.sync_state DROP COLUMN describe_md5")).ok());
     QVERIFY(!m_store->ensureStateSchema());
     QCOMPARE(scalar(fingerprintOk), QStringLiteral("t"));
+}
+
+void TestMirrorStore::compoundColumnOfAnOlderTetherIsDropped()
+{
+    // Before decision 0031 a compound field had a jsonb column; preparing the
+    // table again drops it (it would no longer follow its components).
+    const QString hasColumn = QStringLiteral("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'salesforce' "
+                                             "AND table_name = 'widget__c' AND column_name = 'ship__c'");
+    QVERIFY(m_db.exec(QStringLiteral("ALTER TABLE salesforce.widget__c ADD COLUMN ship__c jsonb")).ok());
+    QCOMPARE(scalar(hasColumn), QStringLiteral("1"));
+    QList<schema::SchemaChange> applied;
+    const store::PgError error = m_store->prepareTable(widgetTable(), {}, {}, &applied);
+    QVERIFY2(!error, qPrintable(error.toString()));
+    QCOMPARE(scalar(hasColumn), QStringLiteral("0"));
+    // (Columns earlier tests left behind are marked stale again, as ever.)
+    const auto dropped = std::find_if(applied.cbegin(), applied.cend(), [](const schema::SchemaChange &c) {
+        return c.kind == schema::SchemaChange::Kind::DropColumn;
+    });
+    QVERIFY(dropped != applied.cend());
+    QCOMPARE(dropped->column, QStringLiteral("ship__c"));
 }
 
 QTEST_GUILESS_MAIN(TestMirrorStore)
