@@ -48,7 +48,7 @@ ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS describe_json text;
 ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS paused boolean NOT NULL DEFAULT false;
 -- The proxy names a describe by this fingerprint at every commit: md5 of a
 -- 30 kB describe per captured row cost 0.1 ms each (decision 0008). Written
--- with describe_json (MirrorStore::update), not generated: a stored generated
+-- with describe_json (MirrorStore::updateState), not generated: a stored generated
 -- column is computed again at every update of the row, that is every poll.
 ALTER TABLE tether.sync_state ADD COLUMN IF NOT EXISTS describe_md5 text;
 UPDATE tether.sync_state SET describe_md5 = md5(describe_json) WHERE describe_md5 IS DISTINCT FROM md5(describe_json);
