@@ -580,6 +580,19 @@ void TestMirrorStore::compoundColumnOfAnOlderTetherIsDropped()
     });
     QVERIFY(dropped != applied.cend());
     QCOMPARE(dropped->column, QStringLiteral("ship__c"));
+
+    // A person's view on the old column: PostgreSQL refuses the drop, the
+    // table reports why, and nothing of the table changes.
+    QVERIFY(m_db.exec(QStringLiteral("ALTER TABLE salesforce.widget__c ADD COLUMN ship__c jsonb; "
+                                     "CREATE VIEW public.widget_ships AS SELECT id, ship__c FROM salesforce.widget__c")).ok());
+    const store::PgError refused = m_store->prepareTable(widgetTable(), {}, {}, nullptr);
+    QVERIFY(refused);
+    QCOMPARE(refused.sqlState, QStringLiteral("2BP01")); // dependent_objects_still_exist
+    QVERIFY2(refused.message.contains(QStringLiteral("ship__c")), qPrintable(refused.toString()));
+    QCOMPARE(scalar(hasColumn), QStringLiteral("1"));
+    QVERIFY(m_db.exec(QStringLiteral("DROP VIEW public.widget_ships")).ok());
+    QVERIFY(!m_store->prepareTable(widgetTable(), {}, {}, nullptr));
+    QCOMPARE(scalar(hasColumn), QStringLiteral("0"));
 }
 
 QTEST_GUILESS_MAIN(TestMirrorStore)
