@@ -27,11 +27,8 @@ const schema::FieldDescribe *SyncedTable::field(const QString &column) const
 
 QString SyncedTable::valueExpression(const schema::ColumnSpec &column, const QString &record) const
 {
-    // The sync engine stages every value as text and casts it (MirrorStore).
-    const QString text = QStringLiteral("(%1 ->> %2)").arg(record, sqlLiteral(column.fieldName));
-    if (column.conversion == schema::Conversion::SplitSemicolon)
-        return QStringLiteral("string_to_array(%1, ';')").arg(text);
-    return QStringLiteral("CAST(%1 AS %2)").arg(text, column.pgType);
+    // As the sync engine writes a staged value (MirrorStore).
+    return column.castFromText(QStringLiteral("(%1 ->> %2)").arg(record, sqlLiteral(column.fieldName)));
 }
 
 QByteArray SyncedTable::writeBackSql(const QStringList &returning) const

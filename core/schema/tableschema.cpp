@@ -31,7 +31,7 @@ TableSchema TableSchema::fromDescribe(const ObjectDescribe &object, const QStrin
     table.softDelete = object.supportsSoftDelete();
     for (const FieldDescribe &field : object.fields) {
         ColumnSpec column = columnFor(field, options);
-        if (column.compound)
+        if (column.isCompound())
             table.compoundColumns << column.name;
         if (!column.included)
             continue;
@@ -208,14 +208,10 @@ QList<SchemaChange> planMigration(const TableSchema &target, const QList<Existin
     for (const ExistingColumn &c : existing) {
         if (target.column(c.name))
             continue;
-        if (target.compoundColumns.contains(c.name)) {
-            // Mirrored as JSON before decision 0031: a copy of component
-            // columns that is no longer kept up to date, so it goes.
-            changes << SchemaChange{SchemaChange::Kind::DropColumn, c.name, c.pgType, {},
-                                    QStringLiteral("ALTER TABLE %1 DROP COLUMN %2;").arg(table, quoteIdent(c.name))};
-            continue;
-        }
-        if (policy.dropRemovedColumns) {
+        // A compound field's column (JSON, before decision 0031) is a copy of
+        // component columns that would no longer be kept up to date: it goes
+        // whatever the policy.
+        if (policy.dropRemovedColumns || target.compoundColumns.contains(c.name)) {
             changes << SchemaChange{SchemaChange::Kind::DropColumn, c.name, c.pgType, {},
                                     QStringLiteral("ALTER TABLE %1 DROP COLUMN %2;").arg(table, quoteIdent(c.name))};
         } else {

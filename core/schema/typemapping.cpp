@@ -67,6 +67,13 @@ QString pgTypeFor(const FieldDescribe &field)
     return QStringLiteral("text");
 }
 
+QString ColumnSpec::castFromText(const QString &source) const
+{
+    if (conversion == Conversion::SplitSemicolon)
+        return QStringLiteral("string_to_array(%1, ';')").arg(source);
+    return QStringLiteral("CAST(%1 AS %2)").arg(source, pgType);
+}
+
 ColumnSpec columnFor(const FieldDescribe &field, const MappingOptions &options)
 {
     ColumnSpec column;
@@ -83,9 +90,8 @@ ColumnSpec columnFor(const FieldDescribe &field, const MappingOptions &options)
         static const QRegularExpression clock(QStringLiteral("\\b(TODAY|NOW|TIMENOW)\\s*\\("), QRegularExpression::CaseInsensitiveOption);
         column.formulaDrifts = clock.match(field.calculatedFormula).hasMatch() || crossObject.match(field.calculatedFormula).hasMatch();
     }
-    column.compound = field.type == QLatin1String("address") || field.type == QLatin1String("location");
-    column.bulkCompatible = !column.compound && field.type != QLatin1String("base64");
-    if (column.compound) {
+    column.bulkCompatible = !column.isCompound() && field.type != QLatin1String("base64");
+    if (column.isCompound()) {
         column.included = false;
         column.excludedReason = QCoreApplication::translate(
             "TypeMapping", "compound fields are not mirrored: their component fields are (BillingCity, ...).");

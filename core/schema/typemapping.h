@@ -31,13 +31,20 @@ struct ColumnSpec
     QString excludedReason;
     // Bulk API 2.0 cannot return compound fields (address, location) or base64.
     bool bulkCompatible = true;
-    // A compound field (address, location): not a column of its own, its
-    // component fields are (docs/decisions/0031).
-    bool compound = false;
     // A formula whose value can change while its record does not (it reads
     // TODAY(), NOW() or a field of another record), so SystemModstamp does
     // not tell: the sync engine re-reads such columns now and then.
     bool formulaDrifts = false;
+
+    // A compound field (address, location): not a column of its own, its
+    // component fields are (docs/decisions/0031).
+    bool isCompound() const
+    {
+        return salesforceType == QLatin1String("address") || salesforceType == QLatin1String("location");
+    }
+    // The SQL that turns `source`, this column's value as Salesforce writes
+    // it in text, into the column's type ("a;b" -> {a,b} for a multi-select).
+    QString castFromText(const QString &source) const;
 
     bool operator==(const ColumnSpec &) const = default;
 };

@@ -25,6 +25,8 @@ namespace tether::store {
 namespace {
 
 constexpr auto serverUserWhenRoot = "postgres";
+// The pg_ident.conf map Tether writes and reads: who may be which role on the socket.
+constexpr auto identMap = "owner";
 
 bool runningAsRoot() { return ::geteuid() == 0; }
 
@@ -162,13 +164,13 @@ bool LocalCluster::writeAccessRules(QString *error)
     const QByteArray hba =
         "# Written by Tether: the owner on the Unix socket (peer authentication),\n"
         "# otherwise the password (SCRAM) over loopback only. No trust.\n"
-        "local   all   all                 peer map=owner\n"
+        "local   all   all                 peer map=" + QByteArray(identMap) + "\n"
         "host    all   all   127.0.0.1/32  scram-sha-256\n"
         "host    all   all   ::1/128       scram-sha-256\n";
     QByteArray ident = "# Written by Tether: who may be which role on the Unix socket.\n";
-    ident += "owner   " + osUser().toUtf8() + "   " + user().toUtf8() + '\n';
+    ident += identMap + QByteArray("   ") + osUser().toUtf8() + "   " + user().toUtf8() + '\n';
     if (osUser() != user())
-        ident += "owner   " + user().toUtf8() + "   " + user().toUtf8() + '\n';
+        ident += identMap + QByteArray("   ") + user().toUtf8() + "   " + user().toUtf8() + '\n';
     for (const auto &[name, content] : {qMakePair(QStringLiteral("pg_hba.conf"), hba), qMakePair(QStringLiteral("pg_ident.conf"), ident)}) {
         QFile file(m_options.dataDir + u'/' + name);
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size()) {
@@ -358,7 +360,7 @@ bool LocalCluster::letsUsIn(QString *error) const
     QStringList madeFor;
     while (!file.atEnd()) {
         const QStringList fields = QString::fromUtf8(file.readLine()).simplified().split(u' ', Qt::SkipEmptyParts);
-        if (fields.size() != 3 || fields[0] != QLatin1String("owner"))
+        if (fields.size() != 3 || fields[0] != QLatin1String(identMap))
             continue;
         if (fields[1] == osUser() && fields[2] == user())
             return true;

@@ -75,13 +75,6 @@ QString stagingNameFor(const schema::TableSchema &table)
     return QStringLiteral("tether_stage_") + table.tableName;
 }
 
-QString castExpression(const schema::ColumnSpec &column, const QString &source)
-{
-    if (column.conversion == schema::Conversion::SplitSemicolon)
-        return QStringLiteral("string_to_array(%1, ';')").arg(source);
-    return QStringLiteral("CAST(%1 AS %2)").arg(source, column.pgType);
-}
-
 QDateTime toDateTime(const PgResult &r, int column)
 {
     if (r.isNull(0, column))
@@ -365,7 +358,7 @@ PgResult MirrorStore::upsertStaged(const schema::TableSchema &table, const QStri
     for (const QString &name : columns) {
         if (const schema::ColumnSpec *column = table.column(name)) {
             targetColumns << name;
-            selects << castExpression(*column, QStringLiteral("s.") + quoteIdent(name));
+            selects << column->castFromText(QStringLiteral("s.") + quoteIdent(name));
         }
     }
     const QString target = table.qualifiedName();
