@@ -492,6 +492,9 @@ void DashboardPage::fitHeadings()
         const int needed = headerFont.horizontalAdvance(m_model->headerData(column, Qt::Horizontal).toString()) + 28;
         m_view->setColumnWidth(column, qMax(m_view->columnWidth(column), needed));
     }
+    // Nor the freshness a polling table shows ("innerhalb von 59 s").
+    const int freshness = m_view->fontMetrics().horizontalAdvance(TableStatusModel::withinText(59)) + 16;
+    m_view->setColumnWidth(TableStatusModel::Freshness, qMax(m_view->columnWidth(TableStatusModel::Freshness), freshness));
 }
 
 } // namespace tether::ui

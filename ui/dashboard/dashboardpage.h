@@ -66,7 +66,7 @@ signals:
     void addObjectsRequested();
 
 private:
-    void fitHeadings(); // every column at least as wide as its heading
+    void fitHeadings(); // every column at least as wide as its heading (and a freshness text)
     void connectController();
     void onTableStatus(const sync::TableStatus &status);
     void updateOrg();

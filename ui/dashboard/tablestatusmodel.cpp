@@ -136,13 +136,18 @@ QString TableStatusModel::progressText(const sync::TableStatus &s) const
     return {};
 }
 
+QString TableStatusModel::withinText(qint64 seconds)
+{
+    return tr("within %1").arg(durationText(seconds));
+}
+
 QString TableStatusModel::freshnessText(const sync::TableStatus &s) const
 {
     switch (s.phase) {
     case sync::Phase::Polling:
         if (!s.lastPoll.isValid())
             return tr("catching up");
-        return tr("within %1").arg(durationText(qMax<qint64>(1, s.lastPoll.secsTo(now()))));
+        return withinText(qMax<qint64>(1, s.lastPoll.secsTo(now())));
     case sync::Phase::Paused:
     case sync::Phase::Error:
         if (s.lastPoll.isValid())

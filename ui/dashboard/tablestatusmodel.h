@@ -49,6 +49,8 @@ public:
     // Words for a phase, shared with notifications and the activity log.
     static QString phaseText(sync::Phase phase);
     static QString durationText(qint64 seconds);
+    // "within 4 s": how fresh a polling table is.
+    static QString withinText(qint64 seconds);
     // "12 s ago", "3 min ago", "just now".
     static QString agoText(const QDateTime &when, const QDateTime &now);
 
