@@ -44,7 +44,15 @@ void ProxyService::start()
         if (server->start(&error)) {
             if (database)
                 database->recordEndpoint(server->listenDescription());
-            emit listening(server->serverAddress().toString(), server->serverPort());
+            // Signals of the service are emitted in the service's own thread,
+            // so that a receiver connected directly (QSignalSpy, a widget)
+            // never runs in the proxy's.
+            QMetaObject::invokeMethod(this, [this, host = server->serverAddress().toString(),
+                                             port = server->serverPort()] {
+                if (m_thread.isRunning()) // not stopped in the meantime
+                    emit listening(host, port);
+            },
+                                      Qt::QueuedConnection);
             return;
         }
         qCWarning(lcProxy).noquote() << error;

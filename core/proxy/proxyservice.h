@@ -47,6 +47,8 @@ public slots:
     void stop();
 
 signals:
+    // All three are emitted in the thread the service lives in, never in the
+    // proxy's own, so receivers may be connected directly.
     // Ready: clients may connect to host:port (port is the real one when 0 was asked).
     void listening(const QString &host, quint16 port);
     // The proxy could not start; the sentence says why and what to do.

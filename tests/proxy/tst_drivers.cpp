@@ -42,7 +42,15 @@ void TestDrivers::initTestCase()
     m_drivers = qEnvironmentVariable("TETHER_SOURCE_DIR") + QStringLiteral("/tests/proxy/drivers");
     QVERIFY2(QFile::exists(m_drivers + QStringLiteral("/script.sql")), qPrintable(m_drivers));
     QString why;
-    const QString info = createScratchDatabase(QStringLiteral("proxy_drivers"), &why);
+    // ctest runs each driver as a test of its own ("run:psycopg2"), in
+    // parallel: each gets a database of its own, or creating one would end
+    // the other's connections (DROP DATABASE ... WITH (FORCE)).
+    QString database = QStringLiteral("proxy_drivers");
+    for (const QString &argument : QCoreApplication::arguments()) {
+        if (argument.startsWith(QLatin1String("run:")))
+            database += u'_' + argument.mid(4).replace(u'-', u'_');
+    }
+    const QString info = createScratchDatabase(database, &why);
     QVERIFY2(!info.isEmpty(), qPrintable(why));
     m_direct = PgAddress::fromConnectionString(info);
     ProxyConfig config;
