@@ -150,7 +150,7 @@ void ProxyDatabase::refresh(std::shared_ptr<const SyncedTable> table, const QLis
     }
     Worker *worker = m_worker;
     QPointer<QObject> guard(context);
-    QMetaObject::invokeMethod(worker, [worker, table, records, goneIds, guard, done] {
+    QMetaObject::invokeMethod(worker, [this, worker, table, records, goneIds, guard, done] {
         worker->run([&]() -> store::PgError {
             store::Transaction tx(worker->m_db);
             if (tx.beginError())
@@ -170,8 +170,13 @@ void ProxyDatabase::refresh(std::shared_ptr<const SyncedTable> table, const QLis
             }
             return tx.commit();
         });
-        if (guard)
-            QMetaObject::invokeMethod(guard.data(), done, Qt::QueuedConnection);
+        // `context` lives in another thread and may be deleted there at any
+        // moment: whether it still exists is asked in that thread. This
+        // object outlives the worker (its destructor joins it).
+        QMetaObject::invokeMethod(this, [guard, done] {
+            if (guard)
+                done();
+        }, Qt::QueuedConnection);
     });
 }
 

@@ -43,7 +43,8 @@ public:
 
     bool isEnabled() const { return !m_connectionString.isEmpty(); }
 
-    // All asynchronous; `done` runs on `context`'s thread afterwards.
+    // All asynchronous; `done` runs afterwards, in this object's thread (where
+    // `context` must live), unless `context` is gone by then.
     void log(const QList<WriteLogEntry> &entries);
     void recordEndpoint(const QString &address);
     // Upserts `records` (Salesforce JSON) into the table, never older over

@@ -186,9 +186,19 @@ void ApiBudget::reevaluate()
     else
         qCInfo(lcSalesforce, "API usage %lld/%lld is below the pause share again: background sync resumed",
                used, max);
-    if (m_limiter)
-        m_limiter->setBackgroundPaused(paused);
-    setProbing(paused);
+    // Two threads may cross the share in opposite directions at once: the
+    // limiter and the probe follow the state as it is when each applies it,
+    // one at a time, so the last one applied is the current one.
+    {
+        QMutexLocker applying(&m_applyMutex);
+        {
+            QMutexLocker lock(&m_mutex);
+            paused = m_paused;
+        }
+        if (m_limiter)
+            m_limiter->setBackgroundPaused(paused);
+        setProbing(paused);
+    }
     emit backgroundPausedChanged(paused);
 }
 

@@ -70,6 +70,7 @@ private:
     void setProbing(bool on);
 
     mutable QMutex m_mutex;
+    QMutex m_applyMutex; // one thread at a time hands the pause state on (reevaluate)
     qint64 m_used = -1;
     qint64 m_max = -1;
     double m_pauseShare = 0.8;

@@ -12,7 +12,7 @@
 namespace tether::ui {
 
 GridWorker::GridWorker(QObject *parent)
-    : QObject(parent)
+    : QObject(parent), m_canceller(m_db.canceller())
 {
 }
 
@@ -20,8 +20,7 @@ GridWorker::~GridWorker() = default;
 
 void GridWorker::cancelRunning()
 {
-    if (m_canceller)
-        m_canceller->cancel();
+    m_canceller->cancel();
 }
 
 bool GridWorker::ensureOpen(QString *why)
@@ -32,7 +31,6 @@ bool GridWorker::ensureOpen(QString *why)
         *why = e.toString();
         return false;
     }
-    m_canceller = m_db.canceller();
     // Dates and times are shown in the person's time zone; the session's
     // setting makes PostgreSQL print and read them that way.
     const QByteArray zone = QTimeZone::systemTimeZoneId();

@@ -73,7 +73,9 @@ private:
 
     QString m_connectionString;
     store::PgConnection m_db;
-    std::shared_ptr<store::PgCanceller> m_canceller;
+    // Set once, before the worker's thread starts: cancelRunning() reads it
+    // from the GUI thread. It follows m_db across reconnections.
+    const std::shared_ptr<store::PgCanceller> m_canceller;
 };
 
 } // namespace tether::ui
