@@ -323,9 +323,16 @@ void ProxySession::onServerError(QAbstractSocket::SocketError error)
 
 void ProxySession::flushToServer()
 {
-    if (m_toServer.isEmpty() || !m_server || m_server->state() != QAbstractSocket::ConnectedState)
+    if (m_corked > 0 || m_toServer.isEmpty() || !m_server || m_server->state() != QAbstractSocket::ConnectedState)
         return;
     sendAll(m_server, true, m_toServer);
+}
+
+void ProxySession::uncork()
+{
+    Q_ASSERT(m_corked > 0);
+    if (--m_corked == 0)
+        flushToServer();
 }
 
 // ---- server to client ----------------------------------------------------

@@ -7,6 +7,7 @@
 #include "proxy/salesforcewriter.h"
 #include "proxy/wire.h"
 
+#include <QScopeGuard>
 #include <QtEndian>
 
 namespace tether::proxy {
@@ -252,6 +253,10 @@ void WriteThroughSession::runScript()
     // proxy can open a transaction for writes made outside one and commit
     // through Salesforce where the client (or the end of the query) commits.
     Script &script = *m_script;
+    // A BEGIN of the proxy's, the statement and the read of what it captured
+    // go to the server together.
+    m_session->cork();
+    const auto uncork = qScopeGuard([this] { m_session->uncork(); });
     while (script.next < script.statements.size()) {
         const ClassifiedStatement &s = script.statements[script.next];
         if (s.kind == Kind::Commit && script.status == 'T') {

@@ -63,6 +63,33 @@ struct RateLimiter::State
     Ticket nextTicket = 1;
     std::thread thread;
 
+    // The moment from which a token may be spent.
+    Clock::time_point eligible() const { return tat - (burst - 1) * interval; }
+
+    // Spends the token of a request of `category`, asked for at `enqueued`,
+    // granted at `now` (>= eligible()).
+    void charge(ApiCategory category, Clock::time_point enqueued, Clock::time_point now)
+    {
+        // A request that waited for its slot is charged from the slot, not from
+        // the moment the scheduler thread woke up, so wake-up latency does not
+        // slowly lower the rate. An idle bucket starts counting from now.
+        const Clock::time_point from = eligible();
+        const bool onSchedule = enqueued <= from && now - from < interval;
+        tat = (onSchedule ? std::max(tat, from + (burst - 1) * interval) : std::max(tat, now)) + interval;
+        ++granted[int(category)];
+    }
+
+    // Whether a request of priority `p` asked for now may go at once: nothing
+    // of its priority or higher waits, it is not paused, a token is there.
+    bool mayGoAtOnce(int p, Clock::time_point now) const
+    {
+        for (int higher = 0; higher <= p; ++higher) {
+            if (!queues[higher].empty())
+                return false;
+        }
+        return !(p == 2 && backgroundPaused) && now >= eligible();
+    }
+
     // The first waiting ticket that may go now (respecting the pause), or null.
     std::deque<Waiting> *nextQueue()
     {
@@ -86,19 +113,13 @@ struct RateLimiter::State
                 continue;
             }
             const Clock::time_point now = Clock::now();
-            const Clock::time_point eligible = tat - (burst - 1) * interval;
-            if (now < eligible) {
-                wake.wait_until(lock, eligible);
+            if (now < eligible()) {
+                wake.wait_until(lock, eligible());
                 continue; // re-evaluate: rate, queue or pause may have changed
             }
             Waiting w = std::move(q->front());
             q->pop_front();
-            // A request that waited for its slot is charged from the slot, not from
-            // the moment the scheduler thread woke up, so wake-up latency does not
-            // slowly lower the rate. An idle bucket starts counting from now.
-            const bool onSchedule = w.enqueued <= eligible && now - eligible < interval;
-            tat = (onSchedule ? std::max(tat, eligible + (burst - 1) * interval) : std::max(tat, now)) + interval;
-            ++granted[int(w.category)];
+            charge(w.category, w.enqueued, now);
             QObject::disconnect(w.onDestroyed);
             // Posted while holding the lock: a context being destroyed waits in its
             // destroyed() handler below, and ~QObject drops events posted to it.
@@ -223,7 +244,17 @@ RateLimiter::Ticket RateLimiter::acquire(ApiCategory category, QObject *context,
     {
         std::lock_guard lock(d->mutex);
         ticket = d->nextTicket++;
-        State::Waiting w{ticket, category, context, std::move(granted), {}, Clock::now()};
+        const Clock::time_point now = Clock::now();
+        if (d->mayGoAtOnce(priorityOf(category), now)) {
+            // A token is there and nobody is ahead: granted here, without
+            // waking the scheduler thread and having it wake the caller's
+            // (two thread switches per request, most of a write's cost in
+            // the proxy beyond Salesforce itself).
+            d->charge(category, now, now);
+            QMetaObject::invokeMethod(context, std::move(granted), Qt::QueuedConnection);
+            return ticket;
+        }
+        State::Waiting w{ticket, category, context, std::move(granted), {}, now};
         // If the context dies first its ticket must go; connected before the
         // ticket is visible to the scheduler, so no grant can slip past it.
         w.onDestroyed = QObject::connect(context, &QObject::destroyed, context,

@@ -1,9 +1,11 @@
 // RateLimiter: the one token bucket per org that every caller of Salesforce
 // shares (sync engine, proxy, UI), whatever thread it runs on.
 //
-// A dedicated scheduler thread hands out tokens at the configured rate; grants
-// are delivered as queued calls on the thread of the `context` object given to
-// acquire(), so a worker-thread RestClient gets its callback in its own thread.
+// A request that finds a token and nobody waiting ahead of it is granted in
+// acquire() itself; the others wait for a dedicated scheduler thread, which
+// hands out tokens at the configured rate. Grants are delivered as queued
+// calls on the thread of the `context` object given to acquire(), so a
+// worker-thread RestClient gets its callback in its own thread.
 // Write requests are always served before queued background ones, so an
 // interactive write never waits behind a backlog of sync requests. The budget
 // can pause background categories; paused tickets stay queued, Write and Other
