@@ -248,8 +248,7 @@ RateLimiter::Ticket RateLimiter::acquire(ApiCategory category, QObject *context,
         if (d->mayGoAtOnce(priorityOf(category), now)) {
             // A token is there and nobody is ahead: granted here, without
             // waking the scheduler thread and having it wake the caller's
-            // (two thread switches per request, most of a write's cost in
-            // the proxy beyond Salesforce itself).
+            // (two thread switches per request, costly on a virtual machine).
             d->charge(category, now, now);
             QMetaObject::invokeMethod(context, std::move(granted), Qt::QueuedConnection);
             return ticket;

@@ -32,6 +32,7 @@ private slots:
     void parentAndChildInOneTransaction();
     void rollbackLeavesSalesforceUntouched();
     void rollbackToSavepointDropsLaterWrites();
+    void severalChangesToOneRecordSendItsLastState();
     void refusedWriteGetsSqlState_data();
     void refusedWriteGetsSqlState();
     void preparedStatementsWithParameters();
@@ -273,6 +274,44 @@ void TestWriteThrough::rollbackToSavepointDropsLaterWrites()
     QCOMPARE(simCount(QStringLiteral("SELECT COUNT() FROM Account WHERE Name = 'Kept at savepoint'")), 1);
     QCOMPARE(simCount(QStringLiteral("SELECT COUNT() FROM Account WHERE Name = 'Dropped at savepoint'")), 0);
     const QString why = mirrorDiffers({QStringLiteral("Account")});
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+}
+
+// Salesforce gets each record as the transaction left it at COMMIT: a record
+// inserted and then updated, one updated twice (the second change rolled
+// back to a savepoint, then changed again), one updated and then deleted.
+void TestWriteThrough::severalChangesToOneRecordSendItsLastState()
+{
+    const QString updated = scalar(QStringLiteral("SELECT id FROM salesforce.contact ORDER BY id LIMIT 1 OFFSET 30"));
+    const QString deleted = scalar(QStringLiteral("SELECT id FROM salesforce.contact ORDER BY id LIMIT 1 OFFSET 31"));
+    QVERIFY(exec(*m_client, QStringLiteral("BEGIN")).ok());
+    const store::PgResult inserted = exec(*m_client, QStringLiteral("INSERT INTO salesforce.account (name, phone) VALUES ('Draft name', '1') RETURNING id"));
+    QVERIFY2(inserted.ok(), qPrintable(inserted.error().toString()));
+    QVERIFY(exec(*m_client, QStringLiteral("UPDATE salesforce.account SET name = 'Final name', phone = '2' WHERE id = '%1'")
+                                .arg(inserted.value(0, 0))).ok());
+    QVERIFY(exec(*m_client, QStringLiteral("UPDATE salesforce.contact SET title = 'First', department = 'Kept' WHERE id = '%1'").arg(updated)).ok());
+    QVERIFY(exec(*m_client, QStringLiteral("SAVEPOINT s")).ok());
+    QVERIFY(exec(*m_client, QStringLiteral("UPDATE salesforce.contact SET title = 'Rolled back' WHERE id = '%1'").arg(updated)).ok());
+    QVERIFY(exec(*m_client, QStringLiteral("ROLLBACK TO SAVEPOINT s")).ok());
+    QVERIFY(exec(*m_client, QStringLiteral("UPDATE salesforce.contact SET title = 'Last' WHERE id = '%1'").arg(updated)).ok());
+    QVERIFY(exec(*m_client, QStringLiteral("UPDATE salesforce.contact SET title = 'Doomed' WHERE id = '%1'").arg(deleted)).ok());
+    QVERIFY(exec(*m_client, QStringLiteral("DELETE FROM salesforce.contact WHERE id = '%1'").arg(deleted)).ok());
+    const store::PgResult commit = exec(*m_client, QStringLiteral("COMMIT"));
+    QVERIFY2(commit.ok(), qPrintable(commit.error().toString()));
+
+    const QString accountId = scalar(QStringLiteral("SELECT id FROM salesforce.account WHERE name = 'Final name'"));
+    QVERIFY2(accountId.startsWith(QLatin1String("001")), qPrintable(accountId));
+    const QJsonObject account = simRecord(QStringLiteral("Account"), accountId);
+    QCOMPARE(account.value(QLatin1String("Name")).toString(), QStringLiteral("Final name"));
+    QCOMPARE(account.value(QLatin1String("Phone")).toString(), QStringLiteral("2"));
+    QCOMPARE(simCount(QStringLiteral("SELECT COUNT() FROM Account WHERE Name = 'Draft name'")), 0);
+    const QJsonObject contact = simRecord(QStringLiteral("Contact"), updated);
+    QCOMPARE(contact.value(QLatin1String("Title")).toString(), QStringLiteral("Last"));
+    QCOMPARE(contact.value(QLatin1String("Department")).toString(), QStringLiteral("Kept"));
+    int status = 0;
+    simRecord(QStringLiteral("Contact"), deleted, &status);
+    QCOMPARE(status, 404);
+    const QString why = mirrorDiffers({QStringLiteral("Account"), QStringLiteral("Contact")});
     QVERIFY2(why.isEmpty(), qPrintable(why));
 }
 
