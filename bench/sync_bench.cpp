@@ -129,6 +129,18 @@ bool waitFor(const std::function<bool()> &condition, int timeoutMs)
     return QTest::qWaitFor(condition, timeoutMs);
 }
 
+// Each timed load starts on a quiet server: the previous load's autovacuum
+// (a million new rows are vacuumed and analyzed) and dirty buffers would
+// otherwise land in the next one's time, whichever of the two it is.
+void settleServer(store::PgConnection &admin)
+{
+    waitFor([&] {
+        return admin.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"))
+                   .toInt64(0, 0) == 0;
+    }, 5 * 60 * 1000);
+    admin.exec(QStringLiteral("CHECKPOINT"));
+}
+
 QString createDatabase(store::PgConnection &admin, const QString &base, const QString &name)
 {
     admin.exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(name));
@@ -236,13 +248,14 @@ int main(int argc, char **argv)
                                         QStringLiteral("\\copy salesforce.account TO '%1' WITH (FORMAT csv)").arg(csvPath)});
     psql.waitForFinished(30 * 60 * 1000);
     // Either load alone varies by up to a third from run to run on a shared
-    // machine (autovacuum, checkpoints, neighbours): three rounds, the two
-    // loads alternated, and the ratio of the medians.
+    // machine: three rounds, the two loads alternated, each on a settled
+    // server, and the ratio of the medians.
     constexpr int Rounds = 3;
     QList<double> tetherSeconds, psqlSeconds, pgCpu, tetherCpu, simCpu, pgCpuPsql;
     for (int round = 0; round < Rounds; ++round) {
         const QString db2 = createDatabase(admin, cluster.connectionString(), QStringLiteral("bench_unlimited_%1").arg(round));
         HeadlessRun run2;
+        settleServer(admin);
         const double simCpuBefore = cpuSeconds(sim.process().processId());
         const double pgCpuBefore = serverCpuSeconds(cluster.postmasterPid());
         wall.restart();
@@ -259,6 +272,7 @@ int main(int argc, char **argv)
         store::PgConnection db2conn;
         db2conn.open(db2);
         db2conn.exec(QStringLiteral("CREATE TABLE salesforce.account_psql (LIKE salesforce.account INCLUDING ALL)"));
+        settleServer(admin);
         const double pgCpuBeforePsql = serverCpuSeconds(cluster.postmasterPid());
         wall.restart();
         psql.start(QStringLiteral("psql"), {db2, QStringLiteral("-c"),
