@@ -6,6 +6,9 @@
 #include <QByteArrayView>
 #include <QString>
 
+#include <algorithm>
+#include <cstring>
+
 namespace tether::sim {
 
 // Appends `text` (UTF-8) as a quoted JSON string with the escapes JSON requires.
@@ -43,22 +46,29 @@ inline void appendJsonString(QByteArray &out, const QString &text)
     appendJsonString(out, QByteArrayView(text.toUtf8()));
 }
 
-// Appends a CSV cell, always quoted (as Bulk API 2.0 results are).
+// Appends a CSV cell, always quoted (as Bulk API 2.0 results are), growing
+// `out` once per cell: a results page is millions of cells.
 inline void appendCsvCell(QByteArray &out, QByteArrayView text)
 {
-    out.append('"');
     const char *p = text.data();
-    const char *end = p + text.size();
-    const char *run = p;
-    for (; p < end; ++p) {
-        if (*p == '"') {
-            out.append(run, p - run + 1);
-            out.append('"');
-            run = p + 1;
+    const qsizetype size = text.size();
+    const qsizetype quotes = size > 0 && std::memchr(p, '"', size_t(size)) ? qsizetype(std::count(p, p + size, '"')) : 0;
+    const qsizetype at = out.size();
+    out.resize(at + size + quotes + 2);
+    char *to = out.data() + at;
+    *to++ = '"';
+    if (quotes == 0) {
+        if (size > 0)
+            std::memcpy(to, p, size_t(size));
+        to += size;
+    } else {
+        for (const char *end = p + size; p < end; ++p) {
+            *to++ = *p;
+            if (*p == '"')
+                *to++ = '"'; // a quote inside is doubled
         }
     }
-    out.append(run, end - run);
-    out.append('"');
+    *to = '"';
 }
 
 } // namespace tether::sim

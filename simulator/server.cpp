@@ -292,8 +292,11 @@ void SimServer::sendChunked(QTcpSocket *socket, std::function<bool(QByteArray &)
         while (!pump->done && socket->bytesToWrite() < MaxBuffered) {
             pump->part.clear();
             const bool more = pump->parts(pump->part);
-            if (!pump->part.isEmpty())
-                socket->write(QByteArray::number(pump->part.size(), 16) + "\r\n" + pump->part + "\r\n");
+            if (!pump->part.isEmpty()) {
+                socket->write(QByteArray::number(pump->part.size(), 16) + "\r\n");
+                socket->write(pump->part);
+                socket->write("\r\n", 2);
+            }
             if (more)
                 continue;
             pump->done = true;
