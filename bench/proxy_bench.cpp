@@ -37,9 +37,20 @@ quint16 freePort()
     return probe.serverPort();
 }
 
+// A client or a pooler runs in a session of its own, as it does when someone
+// starts it from a shell or as a service. Linux's autogroup scheduling shares
+// the CPU between sessions first (and every PostgreSQL backend is a session
+// of its own): a relay in the same session as pgbench would share one slice
+// with it, which no real deployment does (decision 0008).
+void inOwnSession(QProcess &process)
+{
+    process.setChildProcessModifier([] { ::setsid(); });
+}
+
 bool runTool(const QString &program, const QStringList &arguments, QString *output, int timeoutMs = 600000)
 {
     QProcess process;
+    inOwnSession(process);
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(program, arguments);
     const bool finished = process.waitForFinished(timeoutMs);
@@ -160,6 +171,7 @@ int main(int argc, char **argv)
     users.write(QStringLiteral("\"%1\" \"\"\n").arg(user).toUtf8());
     users.close();
     QProcess bouncer;
+    inOwnSession(bouncer);
     if (::geteuid() == 0)
         bouncer.start(QStringLiteral("runuser"), {QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"),
                                                   pgbouncer, ini.fileName()});
