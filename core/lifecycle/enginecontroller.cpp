@@ -29,16 +29,16 @@ struct BringUp
 
 QString demoDir(const EngineSettings &settings) { return QDir(settings.dataDir).filePath(QStringLiteral("demo")); }
 
-// Runs `work` on a pool thread and `then` with its result on `context`'s thread.
+// Runs `work` on a thread of `pool` and `then` with its result on `context`'s thread.
 template<class T>
-void runOffThread(QObject *context, std::function<T()> work, std::function<void(const T &)> then)
+void runOffThread(QThreadPool *pool, QObject *context, std::function<T()> work, std::function<void(const T &)> then)
 {
     auto *watcher = new QFutureWatcher<T>(context);
     QObject::connect(watcher, &QFutureWatcher<T>::finished, context, [watcher, then = std::move(then)] {
         then(watcher->result());
         watcher->deleteLater();
     });
-    watcher->setFuture(QtConcurrent::run(std::move(work)));
+    watcher->setFuture(QtConcurrent::run(pool, std::move(work)));
 }
 
 } // namespace
@@ -52,7 +52,10 @@ EngineController::EngineController(QObject *parent) : QObject(parent)
 EngineController::~EngineController()
 {
     // Last resort for an owner that did not wait for stopped(): join the
-    // workers and stop the cluster here, synchronously.
+    // workers and stop the cluster here, synchronously. A cluster start or
+    // stop still running on a pool thread uses the cluster: it ends first
+    // (a start then leaves a server that is stopped below).
+    m_offThread.waitForDone();
     m_proxy.reset();
     m_sync.reset();
     if (m_login)
@@ -191,7 +194,7 @@ void EngineController::startDatabase()
     m_busy = true;
     const quint64 run = m_run;
     runOffThread<BringUp>(
-        this,
+        &m_offThread, this,
         [cluster, settings] {
             BringUp result;
             if (!cluster->start(&result.error))
@@ -559,7 +562,7 @@ void EngineController::tearDown(std::function<void()> then)
         store::LocalCluster *cluster = m_cluster.get();
         m_busy = true;
         runOffThread<QString>(
-            this,
+            &m_offThread, this,
             [cluster] {
                 QString error;
                 cluster->stop(&error);

@@ -21,6 +21,7 @@
 #include <QHash>
 #include <QSet>
 #include <QObject>
+#include <QThreadPool>
 #include <memory>
 
 namespace tether::store {
@@ -156,6 +157,7 @@ private:
     quint64 m_run = 0;        // answers of an earlier run are ignored
 
     std::unique_ptr<store::LocalCluster> m_cluster;
+    QThreadPool m_offThread; // the cluster's start and stop, which use m_cluster; joined before it goes
     std::unique_ptr<DemoOrg> m_demo;
     QString m_databaseInfo;
     std::unique_ptr<salesforce::RateLimiter> m_limiter;

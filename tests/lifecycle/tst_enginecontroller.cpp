@@ -3,14 +3,17 @@
 // and a separately started one) and the real sync engine.
 #include "lifecycle/enginecontroller.h"
 #include "simprocess.h"
+#include "store/localcluster.h"
 #include "store/pgconnection.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QTest>
 #include <QTimer>
 #include <sys/stat.h>
@@ -28,6 +31,7 @@ private slots:
     void demoComesUpAndGoesDown();
     void refusedLoginFailsWithASentence();
     void unusableDataDirectoryFailsRetryably();
+    void destroyedWhileTheDatabaseStartsLeavesNoServer();
 
 private:
     static QList<State> states(const QSignalSpy &spy);
@@ -190,4 +194,33 @@ void TestEngineController::unusableDataDirectoryFailsRetryably()
 }
 
 QTEST_GUILESS_MAIN(TestEngineController)
+void TestEngineController::destroyedWhileTheDatabaseStartsLeavesNoServer()
+{
+    // An owner that quits while initdb and pg_ctl run on a pool thread (the
+    // window closed during the first start) must not leave a server running
+    // nor free the cluster under that thread.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    lifecycle::EngineSettings settings;
+    settings.dataDir = privateDataDir(dir);
+    settings.demo = true;
+    settings.demoScale = 0.002;
+    settings.objects = {QStringLiteral("Account")};
+    const QString clusterDir = dir.filePath(QStringLiteral("postgres"));
+    auto stray = qScopeGuard([&clusterDir] {
+        QString error;
+        store::LocalCluster({clusterDir, false, 0}).stop(&error); // only if the test failed
+    });
+    {
+        EngineController controller;
+        controller.configure(settings, nullptr);
+        controller.start();
+        QCOMPARE(controller.state(), State::StartingDatabase);
+    }
+    // Whatever the start was doing has ended by now, had it been left running.
+    QThreadPool::globalInstance()->waitForDone();
+    QVERIFY(!store::LocalCluster({clusterDir, false, 0}).isRunning());
+    QVERIFY(!QFile::exists(clusterDir + QStringLiteral("/postmaster.pid")));
+}
+
 #include "tst_enginecontroller.moc"
