@@ -24,6 +24,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkInterface>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -326,6 +327,13 @@ void TestSession::sessionExpiryRefreshedOnceForTwentyConcurrentRequests()
     RestClient *remote = nullptr;
     QMetaObject::invokeMethod(&workerHome, [&] { remote = new RestClient(&session, nullptr, nullptr); },
                               Qt::BlockingQueuedConnection);
+    // At the end, and when a check fails and returns early: the client goes
+    // in its own thread, and the thread ends before what it uses goes.
+    auto stopWorker = qScopeGuard([&] {
+        QMetaObject::invokeMethod(&workerHome, [&] { delete remote; }, Qt::BlockingQueuedConnection);
+        worker.quit();
+        worker.wait();
+    });
     RestClient local(&session, nullptr, nullptr);
 
     // The session dies while nothing is in flight yet; all twenty hit 401.
@@ -359,10 +367,6 @@ void TestSession::sessionExpiryRefreshedOnceForTwentyConcurrentRequests()
     QVERIFY(session.accessToken() != before);
     // Each callback ran on the thread of the client that sent the request.
     QCOMPARE(threads.count(QThread::currentThreadId()), 10);
-
-    QMetaObject::invokeMethod(&workerHome, [&] { delete remote; }, Qt::BlockingQueuedConnection);
-    worker.quit();
-    worker.wait();
 }
 
 void TestSession::typedHelpers()
