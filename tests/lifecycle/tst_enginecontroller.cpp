@@ -36,6 +36,7 @@ private slots:
 private:
     static QList<State> states(const QSignalSpy &spy);
     static QString privateDataDir(QTemporaryDir &dir);
+    static lifecycle::EngineSettings demoSettings(QTemporaryDir &dir, const QStringList &objects);
 };
 
 QList<State> TestEngineController::states(const QSignalSpy &spy)
@@ -51,6 +52,17 @@ QString TestEngineController::privateDataDir(QTemporaryDir &dir)
     // As root the cluster runs as `postgres`, which must reach the directory.
     ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
     return dir.path();
+}
+
+// The demo org, tiny, in a data directory of its own.
+lifecycle::EngineSettings TestEngineController::demoSettings(QTemporaryDir &dir, const QStringList &objects)
+{
+    lifecycle::EngineSettings settings;
+    settings.dataDir = privateDataDir(dir);
+    settings.demo = true;
+    settings.demoScale = 0.002;
+    settings.objects = objects;
+    return settings;
 }
 
 void TestEngineController::noOrgSaysSo()
@@ -69,11 +81,7 @@ void TestEngineController::demoComesUpAndGoesDown()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    lifecycle::EngineSettings settings;
-    settings.dataDir = privateDataDir(dir);
-    settings.demo = true;
-    settings.demoScale = 0.002;
-    settings.objects = {QStringLiteral("Account"), QStringLiteral("Contact")};
+    lifecycle::EngineSettings settings = demoSettings(dir, {QStringLiteral("Account"), QStringLiteral("Contact")});
     settings.requestsPerSecond = 50;
     settings.proxyPort = 0; // a free port: tests run side by side
     EngineController controller;
@@ -193,7 +201,6 @@ void TestEngineController::unusableDataDirectoryFailsRetryably()
     QVERIFY(stopped.wait(30000));
 }
 
-QTEST_GUILESS_MAIN(TestEngineController)
 void TestEngineController::destroyedWhileTheDatabaseStartsLeavesNoServer()
 {
     // An owner that quits while initdb and pg_ctl run on a pool thread (the
@@ -201,11 +208,7 @@ void TestEngineController::destroyedWhileTheDatabaseStartsLeavesNoServer()
     // nor free the cluster under that thread.
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    lifecycle::EngineSettings settings;
-    settings.dataDir = privateDataDir(dir);
-    settings.demo = true;
-    settings.demoScale = 0.002;
-    settings.objects = {QStringLiteral("Account")};
+    const lifecycle::EngineSettings settings = demoSettings(dir, {QStringLiteral("Account")});
     const QString clusterDir = dir.filePath(QStringLiteral("postgres"));
     auto stray = qScopeGuard([&clusterDir] {
         QString error;
@@ -223,4 +226,5 @@ void TestEngineController::destroyedWhileTheDatabaseStartsLeavesNoServer()
     QVERIFY(!QFile::exists(clusterDir + QStringLiteral("/postmaster.pid")));
 }
 
+QTEST_GUILESS_MAIN(TestEngineController)
 #include "tst_enginecontroller.moc"
