@@ -288,19 +288,20 @@ int main(int argc, char **argv)
         pgCpuPsql << serverCpuSeconds(cluster.postmasterPid()) - pgCpuBeforePsql;
         db2conn.exec(QStringLiteral("VACUUM (ANALYZE) salesforce.account_psql"));
     }
-    const auto seconds = [](const QList<double> &values) {
+    const auto oneDecimal = [](double value) { return QString::number(value, 'f', 1); };
+    const auto seconds = [&](const QList<double> &values) {
         QStringList parts;
         for (double v : values)
-            parts << QString::number(v, 'f', 1);
+            parts << oneDecimal(v);
         return parts.join(QStringLiteral(", "));
     };
     const auto median = [](QList<double> values) {
         std::sort(values.begin(), values.end());
         return values.at(values.size() / 2);
     };
-    out << "2. ingest with the rate limit off: tether " << QString::number(median(tetherSeconds), 'f', 1)
+    out << "2. ingest with the rate limit off: tether " << oneDecimal(median(tetherSeconds))
         << " s end to end (" << qRound(rows1 / qMax(0.001, median(tetherSeconds))) << " records/s), psql \\copy "
-        << QString::number(median(psqlSeconds), 'f', 1) << " s; ratio "
+        << oneDecimal(median(psqlSeconds)) << " s; ratio "
         << QString::number(median(psqlSeconds) / qMax(0.001, median(tetherSeconds)), 'f', 2) << Qt::endl;
     // Each round's own ratio too: the machine's speed drifts between rounds,
     // and a round's two loads are the closest in time.
@@ -309,9 +310,9 @@ int main(int argc, char **argv)
         roundRatios << QString::number(psqlSeconds[round] / qMax(0.001, tetherSeconds[round]), 'f', 2);
     out << "   medians of " << Rounds << " alternated rounds; tether " << seconds(tetherSeconds) << " s, psql "
         << seconds(psqlSeconds) << " s; each round's ratio " << roundRatios.join(QStringLiteral(", ")) << Qt::endl;
-    out << "   CPU seconds during tether's ingest: PostgreSQL " << QString::number(median(pgCpu), 'f', 1) << ", tether "
-        << QString::number(median(tetherCpu), 'f', 1) << ", tether-sim " << QString::number(median(simCpu), 'f', 1)
-        << "; PostgreSQL during psql's: " << QString::number(median(pgCpuPsql), 'f', 1) << Qt::endl;
+    out << "   CPU seconds during tether's ingest: PostgreSQL " << oneDecimal(median(pgCpu)) << ", tether "
+        << oneDecimal(median(tetherCpu)) << ", tether-sim " << oneDecimal(median(simCpu))
+        << "; PostgreSQL during psql's: " << oneDecimal(median(pgCpuPsql)) << Qt::endl;
     sim.process().kill();
     sim.process().waitForFinished();
 

@@ -292,15 +292,15 @@ QString CaptureTriggers::tableSql(const schema::TableSchema &table, const QStrin
     // the triggers in their WHEN, without a function call per row or a
     // queued after-trigger event: a 500,000-row backfill page is written in
     // half the time (decision 0026). The functions still check.
-    const QString notSync =
+    const QString notOwnWrites =
         QStringLiteral("WHEN (coalesce(current_setting('tether.writer', true), '') NOT IN ('sync', 'proxy')) ");
     sql += QStringLiteral("CREATE TRIGGER tether_provisional_id BEFORE INSERT ON %1 FOR EACH ROW %3"
                           "EXECUTE FUNCTION tether.assign_provisional_id(%2);\n")
-               .arg(target, sqlLiteral(joinColumns(notCreateable)), notSync);
+               .arg(target, sqlLiteral(joinColumns(notCreateable)), notOwnWrites);
     sql += QStringLiteral("DROP TRIGGER IF EXISTS tether_capture ON %1;\n").arg(target);
     sql += QStringLiteral("CREATE TRIGGER tether_capture AFTER INSERT OR UPDATE OR DELETE ON %1 FOR EACH ROW %4"
                           "EXECUTE FUNCTION tether.capture_change(%2, %3);\n")
-               .arg(target, sqlLiteral(joinColumns(notUpdateable)), sqlLiteral(joinColumns(notCreateable)), notSync);
+               .arg(target, sqlLiteral(joinColumns(notUpdateable)), sqlLiteral(joinColumns(notCreateable)), notOwnWrites);
     sql += QStringLiteral("DROP TRIGGER IF EXISTS tether_no_truncate ON %1;\n").arg(target);
     sql += QStringLiteral("CREATE TRIGGER tether_no_truncate BEFORE TRUNCATE ON %1 FOR EACH STATEMENT "
                           "EXECUTE FUNCTION tether.refuse_truncate();\n")
