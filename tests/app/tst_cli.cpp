@@ -1,5 +1,7 @@
 // The tether executable as a person runs it: --help, --version, and a headless
 // run that stops cleanly on SIGTERM and SIGINT.
+#include "childprocess.h"
+
 #include <QProcess>
 #include <QFile>
 #include <QTemporaryDir>
@@ -28,6 +30,7 @@ static QProcess *startTether(const QStringList &args, QObject *parent)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("DISPLAY"));
     process->setProcessEnvironment(env);
+    tether::test::endsWithTest(*process);
     process->start(QStringLiteral(TETHER_EXECUTABLE), args);
     return process;
 }

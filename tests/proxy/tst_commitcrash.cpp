@@ -4,6 +4,7 @@
 // connection, PostgreSQL rolls the transaction back with the dead session, and
 // the next `tether` brings Salesforce's records in with its poll: in the end
 // both systems are equal, and nothing was created twice.
+#include "childprocess.h"
 #include "simcontrol.h"
 #include "simprocess.h"
 #include "store/conninfo.h"
@@ -63,6 +64,7 @@ void TestCommitCrash::initTestCase()
 void TestCommitCrash::startTether(QProcess &process)
 {
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    test::endsWithTest(process);
     process.start(QStringLiteral(TETHER_EXECUTABLE),
                   {QStringLiteral("--headless"), QStringLiteral("--login-url"), m_sim->baseUrl().toString(),
                    QStringLiteral("--client-id"), QString::fromLatin1(test::SimProcess::DefaultClientId),

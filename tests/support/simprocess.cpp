@@ -1,5 +1,7 @@
 #include "simprocess.h"
 
+#include "childprocess.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -36,6 +38,7 @@ bool SimProcess::start(QString *why, int timeoutMs)
                                   "SIMULATOR flag of tether_add_test() and run it through ctest.");
         return false;
     }
+    endsWithTest(m_process);
     m_process.start(program, m_arguments);
     if (!m_process.waitForStarted(10000)) {
         if (why)

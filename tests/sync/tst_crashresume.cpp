@@ -7,6 +7,7 @@
 // which is fetched while the previous one is written. REST pages: one.
 // The kill points come from a seed that is printed; TETHER_CRASH_SEED=<n>
 // replays a run.
+#include "childprocess.h"
 #include "simcontrol.h"
 #include "simprocess.h"
 #include "store/pgconnection.h"
@@ -67,6 +68,7 @@ void TestCrashResume::initTestCase()
 void TestCrashResume::startTether(QProcess &process, const QString &database)
 {
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    test::endsWithTest(process);
     process.start(QStringLiteral(TETHER_EXECUTABLE),
                   {QStringLiteral("--headless"), QStringLiteral("--login-url"), m_sim->baseUrl().toString(),
                    QStringLiteral("--client-id"), QString::fromLatin1(test::SimProcess::DefaultClientId),
