@@ -514,9 +514,9 @@ void TestGridEditor::pasteFiftyRowsIsOneTransactionOneCall()
     // One transaction: the proxy's log has one update of Contact holding all
     // fifty records (written by the proxy's own connection, just after).
     QTRY_COMPARE(scalar(QStringLiteral("SELECT cardinality(record_ids) || '/' || api_calls FROM tether.write_log "
-                                   "WHERE object_name = 'Contact' AND operation = 'update' AND outcome = 'applied' "
-                                   "AND record_ids @> '{%1}'::text[]").arg(ids.join(u','))),
-             QStringLiteral("50/1"));
+                                       "WHERE object_name = 'Contact' AND operation = 'update' AND outcome = 'applied' "
+                                       "AND record_ids @> '{%1}'::text[]").arg(ids.join(u','))),
+                 QStringLiteral("50/1"));
 }
 
 void TestGridEditor::stagedEditsSurviveSyncUpdateOfAnotherRow()

@@ -4,6 +4,7 @@
 // rows it reports are what plain SQL counts in the mirror. SIGHUP re-reads the
 // configuration file: a new rate and object list show in /metrics without a
 // restart. The whole demo runs (managed PostgreSQL, tether-sim) at a tiny scale.
+#include "childprocess.h"
 #include "store/pgconnection.h"
 #include "store/pgresult.h"
 
@@ -91,6 +92,7 @@ void TestHealthServer::healthMetricsAndReload()
                 "health-listen = 127.0.0.1:0\ndata-dir = " + dataDir.path().toUtf8() + '\n');
 
     QProcess tether;
+    test::endsWithTest(tether);
     tether.start(QStringLiteral(TETHER_EXECUTABLE),
                  {QStringLiteral("--headless"), QStringLiteral("--config"), m_config});
     QVERIFY(tether.waitForStarted(30000));
