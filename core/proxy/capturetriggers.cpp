@@ -80,12 +80,8 @@ COMMENT ON TABLE tether.write_log IS 'Tether: every write the proxy sent to Sale
 CREATE INDEX IF NOT EXISTS write_log_logged_at_idx ON tether.write_log (logged_at);
 
 @ENDPOINT@
--- Until 2026-12 a BEFORE INSERT row trigger gave new rows their provisional
--- id. Any BEFORE row trigger makes COPY insert row by row instead of in
--- batches (PostgreSQL's CopyFrom), which cost a backfill about a fifth of
--- its server time: the id is now the column's default, and the checks moved
--- to tether.capture_change. prepareTable drops the old trigger; the function
--- goes once no table uses it.
+-- The BEFORE INSERT trigger's function of earlier versions (why it went:
+-- CaptureTriggers::tableSql, which drops the trigger), once no table uses it.
 DO $do$
 BEGIN
     IF to_regprocedure('tether.assign_provisional_id()') IS NOT NULL
