@@ -119,8 +119,7 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
                     m_complete = true;
                     m_checkAt = {};
                 } else {
-                    m_delayMs = qMin(qMax(m_delayMs, m_firstDelayMs) * 3 / 2, 15000);
-                    m_checkAt = QDateTime::currentDateTimeUtc().addMSecs(m_delayMs);
+                    lookAgainLater();
                 }
                 result.kind = Result::Kind::Waiting;
                 finishStep(result);
@@ -148,6 +147,20 @@ void BulkQueryReader::step(const QString &soql, const QStringList &fields, Done 
         return;
     }
     requestPage(m_job.locator, false);
+}
+
+void BulkQueryReader::lookAgainLater()
+{
+    // Each wait half as long again as the one before, counted from when the
+    // last look was due rather than from its answer: the scheduler's and the
+    // network's delays then do not add up look after look. A look the rate
+    // limiter held back by more than a wait counts from now.
+    m_delayMs = qMin(qMax(m_delayMs, m_firstDelayMs) * 3 / 2, 15000);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QDateTime at = m_checkAt.isValid() ? m_checkAt.addMSecs(m_delayMs) : QDateTime();
+    if (!at.isValid() || at <= now)
+        at = now.addMSecs(m_delayMs);
+    m_checkAt = at;
 }
 
 void BulkQueryReader::requestAhead()
@@ -229,8 +242,7 @@ void BulkQueryReader::onPage(const BulkResultsPage &page)
     if (page.error && !m_complete) {
         // The results were asked for to learn whether the job is complete.
         if (page.error.httpStatus == 412 || page.error.errorCode == QLatin1String("JOB_NOT_COMPLETE")) {
-            m_delayMs = qMin(qMax(m_delayMs, m_firstDelayMs) * 3 / 2, 15000);
-            m_checkAt = QDateTime::currentDateTimeUtc().addMSecs(m_delayMs);
+            lookAgainLater();
         } else {
             // Gone, failed or something else: the job's status says which.
             qCInfo(lcSync).noquote() << "Bulk job" << m_job.id << "results:" << page.error.toString() << "- checking the job";

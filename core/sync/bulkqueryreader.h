@@ -97,6 +97,7 @@ private:
     void onAheadPage(const salesforce::BulkResultsPage &page); // the page after it
     void dropAhead();
     void requestAhead(); // the page after the step's, when its locator is known
+    void lookAgainLater(); // the job is not complete yet: when to look next
     void finishStep(const Result &result);
 
     salesforce::RestClient *m_client;

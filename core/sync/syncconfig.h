@@ -24,7 +24,10 @@ struct SyncConfig
     // Records per Bulk results page (one API call each). Pages stream from the
     // socket into COPY, so their size does not show in memory (decision 0026).
     qint64 bulkMaxRecords = 500000;
-    int bulkStatusFirstDelayMs = 500; // then growing by half, capped at 15 s
+    // The first look at a new job, then each wait half as long again, capped at
+    // 15 s. A look the rate limiter has no room for waits for its slot, so a
+    // short first wait costs calls only when calls are plentiful (decision 0026).
+    int bulkStatusFirstDelayMs = 100;
 
     int pollOverlapSeconds = 60;   // re-read window for late-committed changes
     int pollMinIntervalMs = 0;     // a busy table is due again at once

@@ -14,6 +14,8 @@
 #include "salesforce/sobjectapi.h"
 #include "salesforce/tokenendpoint.h"
 #include "simprocess.h"
+#include "sync/bulkqueryreader.h"
+#include "sync/syncconfig.h"
 
 #include <QDesktopServices>
 #include <QJsonArray>
@@ -57,6 +59,7 @@ private slots:
     void sessionExpiryRefreshedOnceForTwentyConcurrentRequests();
     void typedHelpers();
     void bulkQueryJobWithCsvPaging();
+    void bulkReaderLooksAgainOnItsOwnSchedule();
     void retriesTransientFaultsButNotValidationErrors();
     void timeoutAndCancel();
     void quotaGuardPausesAndResumesBackgroundWork();
@@ -638,6 +641,54 @@ void TestSession::bulkQueryJobWithCsvPaging()
     QTRY_VERIFY_WITH_TIMEOUT(last, 30000);
     QVERIFY(rows >= 450);
     QVERIFY(pages >= 3);
+}
+
+// The sync engine's reader of a Bulk job looks at it again after waits that
+// grow by half, each counted from when the look before was due: the time a
+// look takes does not push every later look back. (tether-sim's jobs take
+// 1.5 s, so the first looks all find the job running.)
+void TestSession::bulkReaderLooksAgainOnItsOwnSchedule()
+{
+    OrgSession session(demoConnection());
+    bool ready = false;
+    session.loginWithClientCredentials(this, [&](const SalesforceError &) { ready = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(ready, 20000);
+    RestClient client(&session, nullptr, nullptr);
+    tether::sync::SyncConfig config;
+    config.bulkStatusFirstDelayMs = 100;
+    tether::sync::BulkQueryReader reader(&client, ApiCategory::Backfill, config);
+
+    std::optional<tether::sync::BulkQueryReader::Result> result;
+    QDateTime answeredAt;
+    const auto step = [&] {
+        result.reset();
+        reader.step(QStringLiteral("SELECT Id, Name FROM Account"), {QStringLiteral("Id"), QStringLiteral("Name")},
+                    [&](const tether::sync::BulkQueryReader::Result &r) {
+                        answeredAt = QDateTime::currentDateTimeUtc();
+                        result = r;
+                    });
+        return QTest::qWaitFor([&] { return result.has_value(); }, 20000);
+    };
+    QVERIFY(step());
+    QCOMPARE(result->kind, tether::sync::BulkQueryReader::Result::Kind::JobCreated);
+    QVERIFY(reader.notBefore().isValid());
+
+    qint64 wait = 100;
+    for (int look = 0; look < 3; ++look) {
+        const QDateTime due = reader.notBefore();
+        QVERIFY(step());
+        QCOMPARE(result->kind, tether::sync::BulkQueryReader::Result::Kind::Waiting);
+        wait = wait * 3 / 2;
+        // Asked early (the test does not wait for the due time), the answer
+        // came before the look was due: the next look is one wait after the
+        // due time. Had the answer come later, one wait after the answer.
+        const QDateTime expected = answeredAt < due.addMSecs(wait) ? due.addMSecs(wait) : answeredAt.addMSecs(wait);
+        QVERIFY2(qAbs(reader.notBefore().msecsTo(expected)) <= 1,
+                 qPrintable(QStringLiteral("look %1: next at %2, expected %3")
+                                .arg(look)
+                                .arg(reader.notBefore().toString(Qt::ISODateWithMs), expected.toString(Qt::ISODateWithMs))));
+    }
+    reader.clear();
 }
 
 void TestSession::retriesTransientFaultsButNotValidationErrors()
