@@ -151,11 +151,14 @@ QString createDatabase(store::PgConnection &admin, const QString &base, const QS
     return info.replace(QStringLiteral("dbname=postgres"), QStringLiteral("dbname=") + name);
 }
 
-// "GET .../jobs/query/750.../results?... [backfill, attempt 1]" lines -> calls by kind.
+// "GET .../jobs/query/750.../results?... [backfill, attempt 1]" lines -> calls by
+// kind, up to the backfill's end.
 QString callsByKind(const QByteArray &log)
 {
     QMap<QString, int> kinds;
     for (const QByteArray &line : log.split('\n')) {
+        if (line.contains("backfill complete"))
+            break; // the calls after it (the first poll) are not the backfill's
         const qsizetype at = line.indexOf("/services/data/");
         if (at < 0 || !line.contains("attempt") || line.contains(" -> "))
             continue;
