@@ -434,7 +434,7 @@ int main(int argc, char **argv)
         return sorted.isEmpty() ? -1.0 : sorted[qMin(sorted.size() - 1, qsizetype(p * sorted.size()))];
     };
     out << "3. freshness, 10 tables at 1 request/3 s, " << lags.size() << " changes: p50 " << QString::number(pct(lags, 0.5), 'f', 1)
-        << " s, p95 " << QString::number(pct(lags, 0.95), 'f', 1) << " s (Sequin's round-robin: 30 s per cycle of 10 tables)" << Qt::endl;
+        << " s, p95 " << QString::number(pct(lags, 0.95), 'f', 2) << " s (Sequin's round-robin: 30 s per cycle of 10 tables)" << Qt::endl;
 
     // ---- 5: one busy table among 10 quiet ones ------------------------------
     // Account changes every second or so; the nine others stay quiet. The lag
@@ -468,7 +468,7 @@ int main(int argc, char **argv)
     }
     std::sort(busyLags.begin(), busyLags.end());
     out << "5. freshness, 1 busy table among 10 quiet ones at 1 request/3 s, " << busyLags.size() << " changes: p50 "
-        << QString::number(pct(busyLags, 0.5), 'f', 1) << " s, p95 " << QString::number(pct(busyLags, 0.95), 'f', 1) << " s"
+        << QString::number(pct(busyLags, 0.5), 'f', 1) << " s, p95 " << QString::number(pct(busyLags, 0.95), 'f', 2) << " s"
         << Qt::endl;
 
     cluster.stop(&why);
