@@ -157,10 +157,8 @@ void BulkQueryReader::lookAgainLater()
     // limiter held back by more than a wait counts from now.
     m_delayMs = qMin(qMax(m_delayMs, m_firstDelayMs) * 3 / 2, 15000);
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    QDateTime at = m_checkAt.isValid() ? m_checkAt.addMSecs(m_delayMs) : QDateTime();
-    if (!at.isValid() || at <= now)
-        at = now.addMSecs(m_delayMs);
-    m_checkAt = at;
+    const QDateTime fromDue = m_checkAt.addMSecs(m_delayMs); // invalid without a due time
+    m_checkAt = fromDue.isValid() && fromDue > now ? fromDue : now.addMSecs(m_delayMs);
 }
 
 void BulkQueryReader::requestAhead()

@@ -654,30 +654,31 @@ void TestSession::bulkReaderLooksAgainOnItsOwnSchedule()
     session.loginWithClientCredentials(this, [&](const SalesforceError &) { ready = true; });
     QTRY_VERIFY_WITH_TIMEOUT(ready, 20000);
     RestClient client(&session, nullptr, nullptr);
+    using Reader = tether::sync::BulkQueryReader;
     tether::sync::SyncConfig config;
     config.bulkStatusFirstDelayMs = 100;
-    tether::sync::BulkQueryReader reader(&client, ApiCategory::Backfill, config);
+    Reader reader(&client, ApiCategory::Backfill, config);
 
-    std::optional<tether::sync::BulkQueryReader::Result> result;
+    std::optional<Reader::Result> result;
     QDateTime answeredAt;
     const auto step = [&] {
         result.reset();
         reader.step(QStringLiteral("SELECT Id, Name FROM Account"), {QStringLiteral("Id"), QStringLiteral("Name")},
-                    [&](const tether::sync::BulkQueryReader::Result &r) {
+                    [&](const Reader::Result &r) {
                         answeredAt = QDateTime::currentDateTimeUtc();
                         result = r;
                     });
         return QTest::qWaitFor([&] { return result.has_value(); }, 20000);
     };
     QVERIFY(step());
-    QCOMPARE(result->kind, tether::sync::BulkQueryReader::Result::Kind::JobCreated);
+    QCOMPARE(result->kind, Reader::Result::Kind::JobCreated);
     QVERIFY(reader.notBefore().isValid());
 
     qint64 wait = 100;
     for (int look = 0; look < 3; ++look) {
         const QDateTime due = reader.notBefore();
         QVERIFY(step());
-        QCOMPARE(result->kind, tether::sync::BulkQueryReader::Result::Kind::Waiting);
+        QCOMPARE(result->kind, Reader::Result::Kind::Waiting);
         wait = wait * 3 / 2;
         // Asked early (the test does not wait for the due time), the answer
         // came before the look was due: the next look is one wait after the
