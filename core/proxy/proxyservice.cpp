@@ -1,6 +1,7 @@
 #include "proxy/proxyservice.h"
 
 #include "logging.h"
+#include "proxy/epolldispatcher.h"
 #include "proxy/proxydatabase.h"
 #include "proxy/salesforcewriter.h"
 #include "proxy/writethrough.h"
@@ -26,6 +27,11 @@ void ProxyService::start()
 {
     if (m_thread.isRunning())
         return;
+    // The relay thread waits with epoll rather than poll(2) over every
+    // session's sockets (decision 0008). TETHER_PROXY_EVENT_LOOP=qt keeps
+    // Qt's own dispatcher, for comparing the two in benchmarks.
+    if (qEnvironmentVariable("TETHER_PROXY_EVENT_LOOP") != QLatin1String("qt"))
+        m_thread.setEventDispatcher(new EpollEventDispatcher); // the thread deletes it when it ends
     m_thread.start();
     m_context = new QObject;
     m_context->moveToThread(&m_thread);
