@@ -127,16 +127,22 @@ void EpollEventDispatcher::updateEpoll(int fd, Watch &watch)
     epoll_event event{};
     event.events = wanted;
     event.data.fd = fd;
-    int result;
-    if (watch.events == 0)
+    int result = 0;
+    if (wanted == 0) {
+        // Errors ignored: a descriptor already closed has left the set by itself.
+        epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, &event);
+    } else if (watch.events == 0) {
         result = epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event);
-    else if (wanted == 0)
-        result = epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, &event);
-    else
+        if (result < 0 && errno == EEXIST)
+            result = epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event);
+    } else {
         result = epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event);
-    // EBADF/ENOENT on removal: the descriptor is already closed, and a closed
-    // descriptor leaves the epoll set by itself.
-    if (result < 0 && wanted != 0)
+        // A descriptor closed while its notifier was still registered left
+        // the set by itself; a new socket that got the same number is added.
+        if (result < 0 && errno == ENOENT)
+            result = epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event);
+    }
+    if (result < 0)
         qCWarning(lcProxy) << "epoll_ctl failed for descriptor" << fd << ":" << std::strerror(errno);
     watch.events = wanted;
 }
