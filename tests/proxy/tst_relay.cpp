@@ -76,6 +76,7 @@ private slots:
     void clientVanishesMidCopy();
     void countsFollowConnections();
     void heldMessageAndOwnQuery();
+    void servesAgainAfterStop();
 
 private:
     bool openRaw(RawClient &client, const PgAddress &address, QString *why);
@@ -519,6 +520,28 @@ void TestRelay::heldMessageAndOwnQuery()
     QTRY_COMPARE(session->tracker().transactionStatus(), 'I');
     QVERIFY(session->tracker().pending().empty());
     QCOMPARE(session->tracker().mismatches(), 0);
+}
+
+// Stopping ends the proxy's thread, which deletes its event loop (Qt deletes
+// a thread's dispatcher when the thread ends); starting again must give the
+// new thread a new one.
+void TestRelay::servesAgainAfterStop()
+{
+    QSignalSpy stopped(m_service.get(), &ProxyService::stopped);
+    m_service->stop();
+    QCOMPARE(stopped.size(), 1);
+    QVERIFY(!m_service->isRunning());
+
+    QSignalSpy listening(m_service.get(), &ProxyService::listening);
+    QSignalSpy failed(m_service.get(), &ProxyService::failed);
+    m_service->start();
+    QTRY_VERIFY(!listening.isEmpty() || !failed.isEmpty());
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+    m_proxied.port = listening.at(0).at(1).value<quint16>();
+
+    Conn conn = connectLibpq(m_proxied);
+    QCOMPARE(PQstatus(conn.get()), CONNECTION_OK);
+    QCOMPARE(scalar(conn.get(), "SELECT count(*) FROM diff_people"), QStringLiteral("2000"));
 }
 
 QTEST_GUILESS_MAIN(TestRelay)
