@@ -14,6 +14,10 @@
 //   eventfd in the same epoll set;
 // - timers are a short list; the wait ends at the earliest one.
 //
+// Not carried over: QEventLoop::ExcludeSocketNotifiers only skips activating
+// sockets, it does not leave them out of the wait, so a loop that waits with
+// it while a socket is ready would spin. Nothing in the proxy uses it.
+//
 // Use: QThread::setEventDispatcher(new EpollEventDispatcher) before start().
 #pragma once
 
