@@ -52,6 +52,8 @@ private slots:
     void writesGoOnWhileSyncIsPausedForQuota();
     void clientDisconnectMidTransaction();
     void clientDisconnectDuringCommitStillCommits();
+    void backendTerminatedWhileSalesforceAnswers();
+    void deferredCheckFailingAfterSalesforceApplied();
 
 private:
     store::PgResult exec(store::PgConnection &db, const QString &sql, const QVariantList &params = {});
@@ -725,6 +727,71 @@ void TestWriteThrough::clientDisconnectDuringCommitStillCommits()
     QCOMPARE(simCount(QStringLiteral("SELECT COUNT() FROM Account WHERE Name = 'Committed after hang-up'")), 1);
     const QString why = mirrorDiffers({QStringLiteral("Account")});
     QVERIFY2(why.isEmpty(), qPrintable(why));
+}
+
+// A PostgreSQL fault on the proxy's side of a commit: the client's backend is
+// terminated while Salesforce answers (it has applied the write). The client
+// gets an error, the proxy goes on serving, and the next poll brings the
+// record, so both systems end equal.
+void TestWriteThrough::backendTerminatedWhileSalesforceAnswers()
+{
+    m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("*/composite/graph")}, {QStringLiteral("kind"), QStringLiteral("latency")},
+                         {QStringLiteral("latencyMs"), 2000}, {QStringLiteral("count"), 1}});
+    const QString id = scalar(QStringLiteral("SELECT id FROM salesforce.account ORDER BY id LIMIT 1 OFFSET 7"));
+    store::PgConnection victim;
+    const store::PgError opened = victim.open(m_writeRig.proxyInfo + QStringLiteral(" application_name=terminated_mid_commit"));
+    QVERIFY2(!opened, qPrintable(opened.toString()));
+    QFuture<store::PgResult> update = QtConcurrent::run([&victim, id] {
+        return victim.exec(QStringLiteral("UPDATE salesforce.account SET phone = '+1 555 0107' WHERE id = '%1'").arg(id));
+    });
+    // The proxy holds the statement's commit while Salesforce answers, so the
+    // backend waits idle in its transaction.
+    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                                                    "'terminated_mid_commit' AND state = 'idle in transaction'")),
+                              QStringLiteral("1"), 10000);
+    QCOMPARE(scalar(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                   "WHERE application_name = 'terminated_mid_commit'")),
+             QStringLiteral("1"));
+    QVERIFY(QTest::qWaitFor([&] { return update.isFinished(); }, 30000));
+    const store::PgResult r = update.result();
+    QVERIFY(!r.ok());
+    qInfo().noquote() << "the client was told:" << r.error().toString();
+
+    QCOMPARE(simRecord(QStringLiteral("Account"), id).value(QLatin1String("Phone")).toString(), QStringLiteral("+1 555 0107"));
+    QCOMPARE(exec(*m_client, QStringLiteral("SELECT 4")).value(0, 0), QStringLiteral("4"));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrorDiffers({QStringLiteral("Account")}).isEmpty(), 30000);
+    QCOMPARE(scalar(QStringLiteral("SELECT phone FROM salesforce.account WHERE id = '%1'").arg(id)), QStringLiteral("+1 555 0107"));
+}
+
+// A deferred constraint of the client's own fails at COMMIT, after the proxy
+// sent the write to Salesforce (decision 0019, "Limits"): the client gets that
+// error, and the next poll brings Salesforce's record into the mirror.
+void TestWriteThrough::deferredCheckFailingAfterSalesforceApplied()
+{
+    QVERIFY(m_mirror.exec(QStringLiteral(
+        "CREATE FUNCTION public.refuse_late() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF current_setting('application_name') = 'refused_late' THEN "
+        "RAISE EXCEPTION 'refused at commit by a deferred check' USING ERRCODE = '23514'; END IF; "
+        "RETURN NULL; END $$; "
+        "CREATE CONSTRAINT TRIGGER refuse_late AFTER UPDATE ON salesforce.account "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.refuse_late()")).ok());
+    auto dropCheck = qScopeGuard([this] {
+        m_mirror.exec(QStringLiteral("DROP TRIGGER refuse_late ON salesforce.account; DROP FUNCTION public.refuse_late()"));
+    });
+    const QString id = scalar(QStringLiteral("SELECT id FROM salesforce.account ORDER BY id LIMIT 1 OFFSET 8"));
+    store::PgConnection late;
+    const store::PgError opened = late.open(m_writeRig.proxyInfo + QStringLiteral(" application_name=refused_late"));
+    QVERIFY2(!opened, qPrintable(opened.toString()));
+    QVERIFY(exec(late, QStringLiteral("BEGIN")).ok());
+    QVERIFY(exec(late, QStringLiteral("UPDATE salesforce.account SET phone = '+1 555 0108' WHERE id = '%1'").arg(id)).ok());
+    const store::PgResult r = exec(late, QStringLiteral("COMMIT"));
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().sqlState, QStringLiteral("23514"));
+
+    QCOMPARE(simRecord(QStringLiteral("Account"), id).value(QLatin1String("Phone")).toString(), QStringLiteral("+1 555 0108"));
+    QCOMPARE(exec(late, QStringLiteral("SELECT 5")).value(0, 0), QStringLiteral("5"));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrorDiffers({QStringLiteral("Account")}).isEmpty(), 30000);
+    QCOMPARE(scalar(QStringLiteral("SELECT phone FROM salesforce.account WHERE id = '%1'").arg(id)), QStringLiteral("+1 555 0108"));
 }
 
 QTEST_GUILESS_MAIN(TestWriteThrough)
