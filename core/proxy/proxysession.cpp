@@ -376,6 +376,11 @@ void ProxySession::processServer()
         }
         if (piece.first) {
             m_serverMessageOrigin = m_tracker.responseReceived(piece.type, piece.isWhole() ? piece.body() : QByteArrayView());
+            if (piece.type == 'E' && piece.isWhole()) {
+                const wire::ErrorFields error = wire::errorFromBody(piece.body());
+                if (error.severity == "FATAL" || error.severity == "PANIC")
+                    m_serverLastError = error.message; // the server closes the connection next
+            }
             if ((piece.type == 'T' || piece.type == 'n') && piece.isWhole() && m_tracker.lastDescriptionTag() != 0
                 && m_serverMessageOrigin != Origin::Proxy && m_onDescription)
                 m_onDescription(m_tracker.lastDescriptionTag(), piece.type == 'T' ? piece.body() : QByteArrayView());
@@ -468,6 +473,8 @@ void ProxySession::sendOwnQuery(const QByteArray &sql, OwnResponseHandler onMess
     }});
     m_toServer.append(wire::query(sql));
     flushToServer();
+    if (m_serverGone)
+        QMetaObject::invokeMethod(this, &ProxySession::failOwnRequests, Qt::QueuedConnection);
 }
 
 namespace {
@@ -600,6 +607,32 @@ void ProxySession::runOwnStatements(const QList<OwnStatement> &statements, OwnBa
     }});
     m_toServer.append(messages);
     flushToServer();
+    if (m_serverGone)
+        QMetaObject::invokeMethod(this, &ProxySession::failOwnRequests, Qt::QueuedConnection);
+}
+
+QByteArray ProxySession::lostServerError() const
+{
+    wire::ErrorFields error;
+    error.sqlState = wire::ConnectionFailure;
+    error.message = m_serverLastError.isEmpty()
+        ? tr("PostgreSQL closed the connection.")
+        : tr("PostgreSQL closed the connection: %1").arg(m_serverLastError);
+    return wire::errorResponse(error);
+}
+
+void ProxySession::failOwnRequests()
+{
+    // Each own request ends as if the server had refused it: an
+    // ErrorResponse, then the ReadyForQuery of its Sync.
+    const QByteArray error = lostServerError();
+    const QByteArray errorBody = error.sliced(5);
+    while (!m_own.empty()) {
+        OwnRequest request = std::move(m_own.front());
+        m_own.pop_front();
+        if (!request.consume('E', errorBody))
+            request.consume('Z', "I");
+    }
 }
 
 void ProxySession::whenClientRequestsAnswered(std::function<void()> done)
@@ -645,7 +678,7 @@ void ProxySession::sendToClient(const QByteArray &messages)
 void ProxySession::setFinishingCommit(bool on)
 {
     m_finishingCommit = on;
-    if (!on && m_clientGone)
+    if (!on && (m_clientGone || m_serverGone))
         closeBoth();
 }
 
@@ -705,9 +738,22 @@ void ProxySession::onServerDisconnected()
     qCDebug(lcProxy) << m_clientAddress << "server closed the connection";
     // The server's last words (a FATAL error) reach the client first.
     if (m_phase == Phase::Relaying) {
+        const qsizetype before = m_toClient.size();
         if (m_server->bytesAvailable() > 0)
             m_fromServer.appendFrom(m_server, m_server->bytesAvailable());
         processServer();
+        if (m_finishingCommit && !m_clientGone && m_whenAnswered.empty() && !m_serverGone) {
+            // A commit is on its way to Salesforce (or back): the client is
+            // told its outcome instead, when there is one (serverGone).
+            m_toClient.truncate(before); // the FATAL error (its message is in m_serverLastError)
+            m_serverGone = true;
+            qCWarning(lcProxy).noquote() << m_clientAddress
+                                         << QStringLiteral("PostgreSQL closed the connection during a commit (%1); the client "
+                                                           "is told the commit's outcome first")
+                                                .arg(m_serverLastError.isEmpty() ? QStringLiteral("no reason given") : m_serverLastError);
+            failOwnRequests();
+            return;
+        }
         flushToClient();
     }
     closeBoth();

@@ -150,6 +150,13 @@ public:
     // client is gone.
     void setFinishingCommit(bool on);
     bool clientGone() const { return m_clientGone; }
+    // The reverse: PostgreSQL closed the connection while a commit was on its
+    // way to Salesforce. The client stays connected until the commit has an
+    // outcome to tell it (instead of the server's last words); statements of
+    // the proxy's own fail at once with lostServerError(). Clearing
+    // setFinishingCommit then closes the session.
+    bool serverGone() const { return m_serverGone; }
+    QByteArray lostServerError() const; // a whole ErrorResponse, 08006
 
 signals:
     // Both connections are closed; the session may be deleted.
@@ -217,6 +224,9 @@ private:
     std::deque<std::function<void()>> m_whenAnswered;
     bool m_finishingCommit = false;
     bool m_clientGone = false;
+    bool m_serverGone = false;
+    QString m_serverLastError; // the message of the server's last ErrorResponse, if any
+    void failOwnRequests();
     void checkClientRequestsAnswered();
     Origin m_serverMessageOrigin = Origin::Client; // of the backend message being streamed
     QByteArray m_ownMessage;                       // a streamed backend message for the proxy

@@ -508,6 +508,19 @@ void WriteThroughSession::commitAtSync()
             return;
         }
         runCommit(true, false, [this](const CommitResult &result) {
+            if (m_session->serverGone()) {
+                // No server to run the Sync: the client gets the batch's
+                // answers and the commit's outcome from here.
+                char status = 'I';
+                const QByteArray responses = withoutReadyForQuery(m_session->takeHeldResponses(), &status);
+                const QByteArray error = result.errorResponse.isEmpty() ? m_session->lostServerError() : result.errorResponse;
+                m_session->setClientRequestOrigin(Origin::Client);
+                m_batchWroteImplicitly = false;
+                m_heldExecutes.clear();
+                m_session->sendToClient(responses + error + wire::readyForQuery('I'));
+                m_session->replaceHeldMessage({});
+                return done();
+            }
             m_lastCommit = std::make_shared<CommitResult>(result);
             m_afterwards = result.afterwards;
             // Lets the implicit transaction commit (or fail with Salesforce's
@@ -552,6 +565,8 @@ void WriteThroughSession::runCommit(bool rewriteReturning, bool commitToo, std::
         then({});
         return;
     }
+    // From here the commit is finished whichever side hangs up (done() ends this).
+    m_session->setFinishingCommit(true);
     CommitRequest request;
     request.clientAddress = m_session->clientAddress();
     request.commitToo = commitToo;

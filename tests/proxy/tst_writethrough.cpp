@@ -52,6 +52,7 @@ private slots:
     void writesGoOnWhileSyncIsPausedForQuota();
     void clientDisconnectMidTransaction();
     void clientDisconnectDuringCommitStillCommits();
+    void backendTerminatedWhileSalesforceAnswers_data();
     void backendTerminatedWhileSalesforceAnswers();
     void deferredCheckFailingAfterSalesforceApplied();
 
@@ -731,36 +732,61 @@ void TestWriteThrough::clientDisconnectDuringCommitStillCommits()
 
 // A PostgreSQL fault on the proxy's side of a commit: the client's backend is
 // terminated while Salesforce answers (it has applied the write). The client
-// gets an error, the proxy goes on serving, and the next poll brings the
-// record, so both systems end equal.
+// is told that Salesforce applied it and not to retry, the proxy goes on
+// serving, and the next poll brings the record, so both systems end equal.
+// Each way a commit is reached: an autocommit simple query, an autocommit
+// extended-protocol statement (committed at Sync), an explicit COMMIT.
+void TestWriteThrough::backendTerminatedWhileSalesforceAnswers_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("offset");
+    QTest::newRow("autocommit simple query") << QStringLiteral("simple") << 7;
+    QTest::newRow("autocommit extended protocol") << QStringLiteral("extended") << 9;
+    QTest::newRow("explicit COMMIT") << QStringLiteral("explicit") << 10;
+}
+
 void TestWriteThrough::backendTerminatedWhileSalesforceAnswers()
 {
+    QFETCH(QString, path);
+    QFETCH(int, offset);
     m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("*/composite/graph")}, {QStringLiteral("kind"), QStringLiteral("latency")},
                          {QStringLiteral("latencyMs"), 2000}, {QStringLiteral("count"), 1}});
-    const QString id = scalar(QStringLiteral("SELECT id FROM salesforce.account ORDER BY id LIMIT 1 OFFSET 7"));
+    const QString id = scalar(QStringLiteral("SELECT id FROM salesforce.account ORDER BY id LIMIT 1 OFFSET %1").arg(offset));
+    const QString phone = QStringLiteral("+1 555 01%1").arg(offset, 2, 10, QLatin1Char('0'));
     store::PgConnection victim;
     const store::PgError opened = victim.open(m_writeRig.proxyInfo + QStringLiteral(" application_name=terminated_mid_commit"));
     QVERIFY2(!opened, qPrintable(opened.toString()));
-    QFuture<store::PgResult> update = QtConcurrent::run([&victim, id] {
-        return victim.exec(QStringLiteral("UPDATE salesforce.account SET phone = '+1 555 0107' WHERE id = '%1'").arg(id));
-    });
-    // The proxy holds the statement's commit while Salesforce answers, so the
-    // backend waits idle in its transaction.
-    QTRY_COMPARE_WITH_TIMEOUT(scalar(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                                                    "'terminated_mid_commit' AND state = 'idle in transaction'")),
-                              QStringLiteral("1"), 10000);
+    const QString update = QStringLiteral("UPDATE salesforce.account SET phone = '%1' WHERE id = '%2'").arg(phone, id);
+    QFuture<store::PgResult> commit;
+    if (path == QLatin1String("explicit")) {
+        QVERIFY(exec(victim, QStringLiteral("BEGIN")).ok());
+        QVERIFY(exec(victim, update).ok());
+        commit = QtConcurrent::run([&victim] { return victim.exec(QStringLiteral("COMMIT")); });
+    } else if (path == QLatin1String("extended")) {
+        commit = QtConcurrent::run([&victim, phone, id] {
+            return victim.exec(QStringLiteral("UPDATE salesforce.account SET phone = $1 WHERE id = $2"), {phone, id});
+        });
+    } else {
+        commit = QtConcurrent::run([&victim, update] { return victim.exec(update); });
+    }
+    // tether-sim applies the graph at once and holds its answer for 2 s.
+    QTRY_COMPARE_WITH_TIMEOUT(simRecord(QStringLiteral("Account"), id).value(QLatin1String("Phone")).toString(), phone, 10000);
     QCOMPARE(scalar(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                    "WHERE application_name = 'terminated_mid_commit'")),
              QStringLiteral("1"));
-    QVERIFY(QTest::qWaitFor([&] { return update.isFinished(); }, 30000));
-    const store::PgResult r = update.result();
+    QVERIFY(QTest::qWaitFor([&] { return commit.isFinished(); }, 30000));
+    const store::PgResult r = commit.result();
     QVERIFY(!r.ok());
-    qInfo().noquote() << "the client was told:" << r.error().toString();
+    const store::PgError error = r.error();
+    QVERIFY2(error.message.contains(QLatin1String("Salesforce applied this transaction")) &&
+                 error.message.contains(QLatin1String("terminating connection due to administrator command")) &&
+                 error.hint.contains(QLatin1String("Do not retry")),
+             qPrintable(error.toString() + QStringLiteral(" / hint: ") + error.hint));
 
-    QCOMPARE(simRecord(QStringLiteral("Account"), id).value(QLatin1String("Phone")).toString(), QStringLiteral("+1 555 0107"));
+    QCOMPARE(simRecord(QStringLiteral("Account"), id).value(QLatin1String("Phone")).toString(), phone);
     QCOMPARE(exec(*m_client, QStringLiteral("SELECT 4")).value(0, 0), QStringLiteral("4"));
     QTRY_VERIFY_WITH_TIMEOUT(mirrorDiffers({QStringLiteral("Account")}).isEmpty(), 30000);
-    QCOMPARE(scalar(QStringLiteral("SELECT phone FROM salesforce.account WHERE id = '%1'").arg(id)), QStringLiteral("+1 555 0107"));
+    QCOMPARE(scalar(QStringLiteral("SELECT phone FROM salesforce.account WHERE id = '%1'").arg(id)), phone);
 }
 
 // A deferred constraint of the client's own fails at COMMIT, after the proxy
