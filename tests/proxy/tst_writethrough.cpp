@@ -791,7 +791,8 @@ void TestWriteThrough::backendTerminatedWhileSalesforceAnswers()
 
 // A deferred constraint of the client's own fails at COMMIT, after the proxy
 // sent the write to Salesforce (decision 0019, "Limits"): the client gets that
-// error, and the next poll brings Salesforce's record into the mirror.
+// error, told that Salesforce has the change, and the next poll brings
+// Salesforce's record into the mirror.
 void TestWriteThrough::deferredCheckFailingAfterSalesforceApplied()
 {
     QVERIFY(m_mirror.exec(QStringLiteral(
@@ -813,6 +814,10 @@ void TestWriteThrough::deferredCheckFailingAfterSalesforceApplied()
     const store::PgResult r = exec(late, QStringLiteral("COMMIT"));
     QVERIFY(!r.ok());
     QCOMPARE(r.error().sqlState, QStringLiteral("23514"));
+    QCOMPARE(r.error().message, QStringLiteral("refused at commit by a deferred check"));
+    QVERIFY2(r.error().detail.contains(QLatin1String("Salesforce applied this transaction")) &&
+                 r.error().hint.contains(QLatin1String("Do not retry")),
+             qPrintable(r.error().detail + QStringLiteral(" / ") + r.error().hint));
 
     QCOMPARE(simRecord(QStringLiteral("Account"), id).value(QLatin1String("Phone")).toString(), QStringLiteral("+1 555 0108"));
     QCOMPARE(exec(late, QStringLiteral("SELECT 5")).value(0, 0), QStringLiteral("5"));
