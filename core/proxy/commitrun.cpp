@@ -151,7 +151,16 @@ void CommitRun::readCaptures()
          {},
          {},
          true},
-        {"SELECT current_user, coalesce(current_setting('tether.non_atomic_writes', true), '')", {}, {}, true},
+        // The client's own timeouts must not cut a commit short while
+        // Salesforce answers or after it applied the writes: the backend
+        // waits idle in the transaction during the call, and the write-back
+        // of a large transaction can take longer than a tight
+        // statement_timeout. Set for this transaction only.
+        {"SELECT current_user, coalesce(current_setting('tether.non_atomic_writes', true), ''), "
+         "set_config('idle_in_transaction_session_timeout', '0', true), set_config('statement_timeout', '0', true)",
+         {},
+         {},
+         true},
     };
     m_session->runOwnStatements(statements, [self](const QList<OwnResult> &results, char status) {
         if (!self->m_session)

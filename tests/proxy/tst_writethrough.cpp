@@ -55,6 +55,8 @@ private slots:
     void backendTerminatedWhileSalesforceAnswers_data();
     void backendTerminatedWhileSalesforceAnswers();
     void deferredCheckFailingAfterSalesforceApplied();
+    void clientTimeoutsDoNotCutACommitShort_data();
+    void clientTimeoutsDoNotCutACommitShort();
 
 private:
     store::PgResult exec(store::PgConnection &db, const QString &sql, const QVariantList &params = {});
@@ -823,6 +825,66 @@ void TestWriteThrough::deferredCheckFailingAfterSalesforceApplied()
     QCOMPARE(exec(late, QStringLiteral("SELECT 5")).value(0, 0), QStringLiteral("5"));
     QTRY_VERIFY_WITH_TIMEOUT(mirrorDiffers({QStringLiteral("Account")}).isEmpty(), 30000);
     QCOMPARE(scalar(QStringLiteral("SELECT phone FROM salesforce.account WHERE id = '%1'").arg(id)), QStringLiteral("+1 555 0108"));
+}
+
+// A client's own timeouts, tighter than a Salesforce call or a write-back,
+// must not fail a commit halfway (Salesforce applied, PostgreSQL rolled
+// back): idle_in_transaction_session_timeout while the backend waits for
+// Salesforce's answer, statement_timeout while a slow write-back runs (here a
+// trigger of the client's own that sleeps during it).
+void TestWriteThrough::clientTimeoutsDoNotCutACommitShort_data()
+{
+    QTest::addColumn<QString>("setting");
+    QTest::addColumn<bool>("explicitTransaction");
+    QTest::newRow("idle in transaction, explicit COMMIT") << QStringLiteral("idle_in_transaction_session_timeout") << true;
+    QTest::newRow("idle in transaction, autocommit") << QStringLiteral("idle_in_transaction_session_timeout") << false;
+    QTest::newRow("statement timeout, explicit COMMIT") << QStringLiteral("statement_timeout") << true;
+    QTest::newRow("statement timeout, autocommit") << QStringLiteral("statement_timeout") << false;
+}
+
+void TestWriteThrough::clientTimeoutsDoNotCutACommitShort()
+{
+    QFETCH(QString, setting);
+    QFETCH(bool, explicitTransaction);
+    if (setting == QLatin1String("idle_in_transaction_session_timeout")) {
+        m_control->addFault({{QStringLiteral("pattern"), QStringLiteral("*/composite/graph")},
+                             {QStringLiteral("kind"), QStringLiteral("latency")}, {QStringLiteral("latencyMs"), 1500},
+                             {QStringLiteral("count"), 1}});
+    } else {
+        QVERIFY(m_mirror.exec(QStringLiteral(
+            "CREATE FUNCTION public.slow_write_back() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF current_setting('application_name') = 'tight_timeouts' AND current_setting('tether.writer', true) = 'proxy' "
+            "THEN PERFORM pg_sleep(0.6); END IF; RETURN NULL; END $$; "
+            "CREATE TRIGGER slow_write_back AFTER UPDATE ON salesforce.account "
+            "FOR EACH ROW EXECUTE FUNCTION public.slow_write_back()")).ok());
+    }
+    auto dropTrigger = qScopeGuard([this] {
+        m_mirror.exec(QStringLiteral("DROP TRIGGER IF EXISTS slow_write_back ON salesforce.account; "
+                                     "DROP FUNCTION IF EXISTS public.slow_write_back()"));
+    });
+    const int offset = 11 + QTest::currentDataTag()[0] % 7 + (explicitTransaction ? 0 : 7);
+    const QString id = scalar(QStringLiteral("SELECT id FROM salesforce.account ORDER BY id LIMIT 1 OFFSET %1").arg(offset));
+    const QString phone = QStringLiteral("+1 555 02%1").arg(offset, 2, 10, QLatin1Char('0'));
+    store::PgConnection tight;
+    const store::PgError opened = tight.open(m_writeRig.proxyInfo + QStringLiteral(" application_name=tight_timeouts"));
+    QVERIFY2(!opened, qPrintable(opened.toString()));
+    QVERIFY(exec(tight, QStringLiteral("SET %1 = '300ms'").arg(setting)).ok());
+    const QString update = QStringLiteral("UPDATE salesforce.account SET phone = '%1' WHERE id = '%2'").arg(phone, id);
+    store::PgResult r;
+    if (explicitTransaction) {
+        QVERIFY(exec(tight, QStringLiteral("BEGIN")).ok());
+        QVERIFY(exec(tight, update).ok());
+        r = exec(tight, QStringLiteral("COMMIT"));
+    } else {
+        r = exec(tight, update);
+    }
+    QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    QCOMPARE(simRecord(QStringLiteral("Account"), id).value(QLatin1String("Phone")).toString(), phone);
+    QCOMPARE(scalar(QStringLiteral("SELECT phone FROM salesforce.account WHERE id = '%1'").arg(id)), phone);
+    // The client's settings are its own again after the commit.
+    QCOMPARE(exec(tight, QStringLiteral("SHOW %1").arg(setting)).value(0, 0), QStringLiteral("300ms"));
+    const QString why = mirrorDiffers({QStringLiteral("Account")});
+    QVERIFY2(why.isEmpty(), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestWriteThrough)
