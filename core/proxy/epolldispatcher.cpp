@@ -256,7 +256,9 @@ bool EpollEventDispatcher::activateDueTimers()
     }
     for (int id : due) {
         auto it = std::find_if(m_timers.begin(), m_timers.end(), [id](const Timer &t) { return t.id == id; });
-        if (it == m_timers.end() || it->firing)
+        // Gone, running in a nested loop, or fired or restarted by an
+        // earlier handler of this pass: not due any more.
+        if (it == m_timers.end() || it->firing || it->due > now)
             continue;
         // The next due time counts from this one, as Qt's precise timers do;
         // a timer that fell behind starts again from now.

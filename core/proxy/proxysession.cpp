@@ -339,7 +339,13 @@ void ProxySession::uncork()
 
 bool ProxySession::mayReadServer() const
 {
-    return m_server && (m_phase == Phase::Relaying) && m_client->bytesToWrite() < HighWaterMark;
+    return m_server && !m_serverGone && (m_phase == Phase::Relaying) && m_client->bytesToWrite() < HighWaterMark;
+}
+
+bool ProxySession::commitAwaitsOnlyTheProxy() const
+{
+    return m_finishingCommit && !m_clientGone && !m_serverGone && m_whenAnswered.empty()
+        && !m_tracker.clientResponsesPending();
 }
 
 void ProxySession::onServerReadable()
@@ -378,8 +384,13 @@ void ProxySession::processServer()
             m_serverMessageOrigin = m_tracker.responseReceived(piece.type, piece.isWhole() ? piece.body() : QByteArrayView());
             if (piece.type == 'E' && piece.isWhole()) {
                 const wire::ErrorFields error = wire::errorFromBody(piece.body());
-                if (error.severity == "FATAL" || error.severity == "PANIC")
+                if (error.severity == "FATAL" || error.severity == "PANIC") {
                     m_serverLastError = error.message; // the server closes the connection next
+                    // Unasked for, while a commit is at Salesforce: the
+                    // client is told the commit's outcome instead (serverGone).
+                    if (commitAwaitsOnlyTheProxy())
+                        continue;
+                }
             }
             if ((piece.type == 'T' || piece.type == 'n') && piece.isWhole() && m_tracker.lastDescriptionTag() != 0
                 && m_serverMessageOrigin != Origin::Proxy && m_onDescription)
@@ -736,16 +747,20 @@ void ProxySession::onClientDisconnected()
 void ProxySession::onServerDisconnected()
 {
     qCDebug(lcProxy) << m_clientAddress << "server closed the connection";
+    if (m_serverGone) { // already known; the commit in progress closes the session
+        if (m_phase == Phase::Closing)
+            finishIfClosed();
+        return;
+    }
     // The server's last words (a FATAL error) reach the client first.
     if (m_phase == Phase::Relaying) {
-        const qsizetype before = m_toClient.size();
         if (m_server->bytesAvailable() > 0)
             m_fromServer.appendFrom(m_server, m_server->bytesAvailable());
         processServer();
-        if (m_finishingCommit && !m_clientGone && m_whenAnswered.empty() && !m_serverGone) {
-            // A commit is on its way to Salesforce (or back): the client is
-            // told its outcome instead, when there is one (serverGone).
-            m_toClient.truncate(before); // the FATAL error (its message is in m_serverLastError)
+        if (commitAwaitsOnlyTheProxy()) {
+            // A commit is on its way to Salesforce (or back) and every
+            // request of the client's has been answered: the client is told
+            // the commit's outcome when there is one (serverGone).
             m_serverGone = true;
             qCWarning(lcProxy).noquote() << m_clientAddress
                                          << QStringLiteral("PostgreSQL closed the connection during a commit (%1); the client "
@@ -754,6 +769,9 @@ void ProxySession::onServerDisconnected()
             failOwnRequests();
             return;
         }
+        // Answers held for the write-through layer (a statement of a query it
+        // runs statement by statement) end with the server's error too.
+        m_toClient.append(std::exchange(m_heldResponses, {}));
         flushToClient();
     }
     closeBoth();

@@ -174,6 +174,10 @@ private:
 
     bool mayReadClient() const;
     bool mayReadServer() const;
+    // A commit is in progress (setFinishingCommit) and nothing of the
+    // client's waits for an answer from the server: only the proxy's own
+    // statements and Salesforce can be outstanding.
+    bool commitAwaitsOnlyTheProxy() const;
     void processClient();
     void processServer();
     // Returns false when the startup packet ended reading for now.

@@ -86,30 +86,6 @@ QByteArray withPlainLastError(const QByteArray &responses)
     return out;
 }
 
-// The same stream with its last ErrorResponse saying that Salesforce has the
-// change already: PostgreSQL failed a COMMIT after Salesforce applied it (a
-// deferred constraint of the client's own).
-QByteArray withSalesforceAhead(const QByteArray &responses)
-{
-    QList<QPair<char, QByteArray>> messages;
-    forEachMessage(responses, [&](char type, QByteArrayView bytes, QByteArrayView) { messages.append({type, bytes.toByteArray()}); });
-    for (qsizetype i = messages.size() - 1; i >= 0; --i) {
-        if (messages[i].first == 'E') {
-            wire::ErrorFields error = wire::errorFromBody(QByteArrayView(messages[i].second).sliced(5));
-            const QString ahead = QObject::tr("Salesforce applied this transaction, but PostgreSQL could not commit it; "
-                                              "the records reach PostgreSQL with the next sync.");
-            error.detail = error.detail.isEmpty() ? ahead : error.detail + u' ' + ahead;
-            error.hint = QObject::tr("Do not retry: the change is in Salesforce.");
-            messages[i].second = wire::errorResponse(error);
-            break;
-        }
-    }
-    QByteArray out;
-    for (const auto &m : messages)
-        out += m.second;
-    return out;
-}
-
 // Without its last CommandComplete: PostgreSQL commits an implicit
 // transaction before it reports the last statement complete, so a failed
 // commit leaves that statement without one.
@@ -505,15 +481,6 @@ void WriteThroughSession::commitHeldMessage()
                 m_session->releaseHeldMessage();
                 return;
             }
-            if (result.kind == CommitResult::Kind::Applied) {
-                // PostgreSQL can still fail the COMMIT (a deferred check of
-                // the client's own); its answer is held to say so then.
-                m_sentStatus = 'I';
-                m_salesforceAhead = true;
-                m_session->setClientRequestOrigin(Origin::ClientHeld);
-                m_session->releaseHeldMessage();
-                return;
-            }
             if (result.kind != CommitResult::Kind::Failed) {
                 m_sentStatus = 'I';
                 m_session->releaseHeldMessage(); // the server commits
@@ -569,9 +536,7 @@ void WriteThroughSession::onHeldReadyForQuery()
         return onScriptAnswer();
     if (m_busy == Busy::HeldCommit) {
         m_session->setClientRequestOrigin(Origin::Client);
-        const QByteArray responses = m_session->takeHeldResponses();
-        m_session->sendToClient(std::exchange(m_salesforceAhead, false) ? withSalesforceAhead(responses)
-                                                                         : withPlainLastError(responses));
+        m_session->sendToClient(withPlainLastError(m_session->takeHeldResponses()));
         return done();
     }
     if (m_busy != Busy::SyncCommit)

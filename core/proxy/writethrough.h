@@ -136,7 +136,6 @@ private:
     char m_sentStatus = 'I';               // the transaction status after what was sent
     bool m_txMayHaveWritten = false;       // this transaction ran something other than reads
     bool m_batchWroteImplicitly = false;   // this extended batch wrote outside a transaction
-    bool m_salesforceAhead = false;        // a held COMMIT's writes are in Salesforce; its answer is held
 
     struct Script
     {
