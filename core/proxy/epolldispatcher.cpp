@@ -28,7 +28,7 @@ bool activates(QSocketNotifier::Type type, uint32_t events)
 {
     switch (type) {
     case QSocketNotifier::Read:
-        return events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP | EPOLLERR);
+        return events & (EPOLLIN | EPOLLHUP | EPOLLERR);
     case QSocketNotifier::Write:
         return events & (EPOLLOUT | EPOLLHUP | EPOLLERR);
     case QSocketNotifier::Exception:

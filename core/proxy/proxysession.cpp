@@ -482,10 +482,7 @@ void ProxySession::sendOwnQuery(const QByteArray &sql, OwnResponseHandler onMess
             onMessage(type, body);
         return type == 'Z';
     }});
-    m_toServer.append(wire::query(sql));
-    flushToServer();
-    if (m_serverGone)
-        QMetaObject::invokeMethod(this, &ProxySession::failOwnRequests, Qt::QueuedConnection);
+    sendOwn(wire::query(sql));
 }
 
 namespace {
@@ -616,6 +613,11 @@ void ProxySession::runOwnStatements(const QList<OwnStatement> &statements, OwnBa
             return false;
         }
     }});
+    sendOwn(messages);
+}
+
+void ProxySession::sendOwn(const QByteArray &messages)
+{
     m_toServer.append(messages);
     flushToServer();
     if (m_serverGone)

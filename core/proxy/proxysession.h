@@ -153,10 +153,9 @@ public:
     // The reverse: PostgreSQL closed the connection while a commit was on its
     // way to Salesforce. The client stays connected until the commit has an
     // outcome to tell it (instead of the server's last words); statements of
-    // the proxy's own fail at once with lostServerError(). Clearing
-    // setFinishingCommit then closes the session.
+    // the proxy's own fail at once with 08006 and the server's last words.
+    // Clearing setFinishingCommit then closes the session.
     bool serverGone() const { return m_serverGone; }
-    QByteArray lostServerError() const; // a whole ErrorResponse, 08006
 
 signals:
     // Both connections are closed; the session may be deleted.
@@ -230,7 +229,11 @@ private:
     bool m_clientGone = false;
     bool m_serverGone = false;
     QString m_serverLastError; // the message of the server's last ErrorResponse, if any
+    // Own requests: sent after everything already sent, or failed at once
+    // when the server is gone (failOwnRequests, lostServerError: 08006).
+    void sendOwn(const QByteArray &messages);
     void failOwnRequests();
+    QByteArray lostServerError() const;
     void checkClientRequestsAnswered();
     Origin m_serverMessageOrigin = Origin::Client; // of the backend message being streamed
     QByteArray m_ownMessage;                       // a streamed backend message for the proxy

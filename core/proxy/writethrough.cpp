@@ -512,12 +512,11 @@ void WriteThroughSession::commitAtSync()
                 // No server to run the Sync: the client gets the batch's
                 // answers and the commit's outcome from here.
                 char status = 'I';
+                // (Every own statement failed, so the result is Failed with an error.)
                 const QByteArray responses = withoutReadyForQuery(m_session->takeHeldResponses(), &status);
-                const QByteArray error = result.errorResponse.isEmpty() ? m_session->lostServerError() : result.errorResponse;
                 m_session->setClientRequestOrigin(Origin::Client);
                 m_batchWroteImplicitly = false;
-                m_heldExecutes.clear();
-                m_session->sendToClient(responses + error + wire::readyForQuery('I'));
+                m_session->sendToClient(responses + result.errorResponse + wire::readyForQuery('I'));
                 m_session->replaceHeldMessage({});
                 return done();
             }
